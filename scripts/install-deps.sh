@@ -11,7 +11,7 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # peers for the model benchmark (bench/model_peers.py)
-  python3 python3-sklearn python3-xgboost python3-pandas python3-numpy
+  time python3 python3-sklearn python3-xgboost python3-pandas python3-numpy
 )
 
 missing=()

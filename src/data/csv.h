@@ -16,18 +16,25 @@
 
 namespace credo::data {
 
-// Reads records from a delimited text file.
+// Reads records from a delimited text file: '\n' or "\r\n" line ends, a
+// UTF-8 BOM skipped, blank lines skipped (but counted in line numbers).
+// Fields are views into the reader's buffer, so reading allocates nothing per
+// field; the buffer grows only for a record longer than a read chunk (1 MiB).
 class CsvReader {
  public:
-  // Opens `path`; `delimiter` 0 detects ',', ';' or '\t' from the first line.
+  // Opens `path`, plain or gzip (told by content); `delimiter` 0 detects
+  // ',', ';' or '\t' as the most frequent outside quotes on the first line.
   static Result<std::unique_ptr<CsvReader>> Open(const std::string& path, char delimiter = 0);
-  // Reads from text in memory; `source` names it in errors.
+  // Reads from text in memory, which must outlive the reader; `source` names
+  // it in errors.
   static Result<std::unique_ptr<CsvReader>> FromText(std::string_view text, const std::string& source,
                                                      char delimiter = 0);
   ~CsvReader();
 
   // Reads the next record into `fields` (views valid until the next call).
-  // Returns false at the end of input; an unterminated quote is an error.
+  // Returns false at the end of input. An unterminated quote (naming the
+  // line it opens on), text after a closing quote, and a failed or truncated
+  // read are errors.
   Result<bool> Next(std::vector<std::string_view>* fields);
 
   // 1-based line on which the last record returned started.
@@ -48,7 +55,9 @@ class CsvWriter {
   static Result<std::unique_ptr<CsvWriter>> Open(const std::string& path, char delimiter = ',');
   ~CsvWriter();
 
-  // Writes one record, quoting fields that contain the delimiter, quotes or newlines.
+  // Writes one record ending in '\n', quoting fields that contain the
+  // delimiter, quotes or line breaks (and a record of one empty field, so
+  // that it is not a blank line).
   Status WriteRow(const std::vector<std::string_view>& fields);
   Status WriteRow(const std::vector<std::string>& fields);
   // Flushes and closes; errors from the final write are reported here.

@@ -26,9 +26,9 @@ const char* ColumnTypeName(ColumnType type);
 struct Column {
   std::string name;
   ColumnType type = ColumnType::kNumeric;
-  std::vector<double> numbers;       // numeric value or days since epoch; NaN = missing
-  std::vector<int32_t> codes;        // index into `levels`; -1 = missing
-  std::vector<std::string> levels;   // categorical levels in order of first appearance
+  std::vector<double> numbers;      // numeric value or days since epoch; NaN = missing
+  std::vector<int32_t> codes;       // index into `levels`; -1 = missing
+  std::vector<std::string> levels;  // categorical levels in order of first appearance
 
   size_t size() const { return type == ColumnType::kCategorical ? codes.size() : numbers.size(); }
   bool IsMissing(size_t row) const;
@@ -77,7 +77,8 @@ struct ReadOptions {
   // schema of a model at scoring time). A value that does not fit is an
   // error naming its line and column.
   std::map<std::string, ColumnType, std::less<>> column_types;
-  // Read only these columns (all when empty). Unknown names are an error.
+  // Read only these columns, in this order (all, in file order, when empty).
+  // Unknown names are NotFound.
   std::vector<std::string> only_columns;
   // Stop after this many data rows (0 = all).
   size_t max_rows = 0;
@@ -85,8 +86,19 @@ struct ReadOptions {
 
 // Reads a CSV/TSV file, plain or gzip-compressed (detected by content), with
 // RFC 4180 quoting (embedded delimiters, doubled quotes, newlines), an
-// optional UTF-8 BOM, and a header line. An empty header cell is named
-// "unnamed_N" (N = 1-based position). Errors name file:line:column.
+// optional UTF-8 BOM, and a header line. Header names and cells are trimmed
+// of spaces; an empty header cell is named "unnamed_N" (N = 1-based
+// position). Errors name file:line:column (column = 1-based field number).
+//
+// A column not declared in `options.column_types` is numeric if every
+// present value is a finite number ("+3", " 1e3 " allowed; "inf" is not),
+// date if every one is YYYY-MM-DD or YYYY/MM/DD, numeric and all NaN if none
+// is present, else categorical with its levels in order of first appearance.
+// A column of at least 20 numbers (dates) that make up 95% of its present
+// values is taken to be numeric (date) with a few bad values: an error naming
+// the first. Declared types for columns the file lacks are ignored.
+// Memory is about that of the finished columns; a column that turns
+// categorical after many numbers is read a second time for its levels.
 Result<Table> ReadCsv(const std::string& path, const ReadOptions& options = {});
 
 // The same over text already in memory; `source` names it in errors.
