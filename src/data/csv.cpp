@@ -304,7 +304,10 @@ const std::string& CsvReader::source() const { return impl_->source(); }
 class CsvWriter::Impl {
  public:
   Impl(std::string path, gzFile file, char delimiter)
-      : path_(std::move(path)), file_(file), delimiter_(delimiter) {
+      : path_(std::move(path)),
+        file_(file),
+        delimiter_(delimiter),
+        quote_triggers_{delimiter, '"', '\n', '\r'} {
     pending_.reserve(kChunkBytes + kChunkBytes / 4);
   }
   ~Impl() { (void)Close(); }
@@ -336,7 +339,7 @@ class CsvWriter::Impl {
 
  private:
   void Append(std::string_view field) {
-    const bool needs_quotes = field.find_first_of(quote_triggers()) != std::string_view::npos;
+    const bool needs_quotes = field.find_first_of(quote_triggers_) != std::string_view::npos;
     if (!needs_quotes) {
       pending_ += field;
       return;
@@ -348,8 +351,6 @@ class CsvWriter::Impl {
     }
     pending_ += '"';
   }
-
-  std::string_view quote_triggers() const { return {triggers_, 4}; }
 
   Status Flush() {
     if (pending_.empty()) return Status::Ok();
@@ -365,7 +366,7 @@ class CsvWriter::Impl {
   std::string path_;
   gzFile file_;
   char delimiter_;
-  char triggers_[4] = {delimiter_, '"', '\n', '\r'};
+  std::string quote_triggers_;  // characters that make a field need quotes
   std::string pending_;
 };
 

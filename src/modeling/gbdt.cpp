@@ -151,9 +151,12 @@ Result<Samples> PrepareSamples(const LabeledSample& train, const LabeledSample& 
 }
 
 Status SetParameters(BoosterHandle booster, const GbdtOptions& o) {
-  std::string constraints;
-  for (int c : o.monotone_constraints) constraints += (constraints.empty() ? "(" : ",") + std::to_string(c);
-  if (!constraints.empty()) constraints += ")";
+  std::string constraints = "(";  // XGBoost's tuple syntax, "(1,0,-1)"; "()" = none
+  for (size_t f = 0; f < o.monotone_constraints.size(); ++f) {
+    if (f > 0) constraints += ',';
+    constraints += std::to_string(o.monotone_constraints[f]);
+  }
+  constraints += ')';
   const std::pair<const char*, std::string> parameters[] = {
       {"objective", "binary:logistic"},
       {"tree_method", "hist"},
@@ -167,7 +170,7 @@ Status SetParameters(BoosterHandle booster, const GbdtOptions& o) {
       {"alpha", NumberText(o.alpha)},
       {"seed", std::to_string(o.seed)},
       {"nthread", std::to_string(o.threads)},
-      {"monotone_constraints", constraints.empty() ? "()" : constraints},
+      {"monotone_constraints", constraints},
   };
   for (const auto& [name, value] : parameters) {
     if (XGBoosterSetParam(booster, name, value.c_str()) != 0) {
@@ -275,7 +278,8 @@ Result<Trial> Fit(const Samples& samples, const GbdtOptions& options, Clock::tim
     }
   }
 
-  Trial trial{.completed = true};
+  Trial trial;
+  trial.completed = true;
   GbdtTrainingResult& result = trial.result;
   result.best_iteration = best_round;
   result.validation_auc = best_auc;
@@ -285,7 +289,6 @@ Result<Trial> Fit(const Samples& samples, const GbdtOptions& options, Clock::tim
   BoosterHandle kept = nullptr;
   if (XGBoosterSlice(booster, 0, best_round + 1, 1, &kept) != 0) return XgboostError("XGBoosterSlice");
   const BoosterOwner kept_owner(kept, XGBoosterFree);
-  CREDO_RETURN_IF_ERROR(SetFeatureNames(kept, *samples.feature_names));
   bst_ulong length = 0;
   const char* json = nullptr;
   if (XGBoosterSaveModelToBuffer(kept, "{\"format\":\"json\"}", &length, &json) != 0) {

@@ -84,13 +84,16 @@ Result<Design> BuildDesign(const std::vector<std::span<const double>>& columns, 
     }
     bad_count += bads[row];
     d.y[static_cast<Eigen::Index>(i)] = bads[row];
-    for (size_t j = 0; j < k; ++j) {
-      const double v = columns[j][row];
-      if (!std::isfinite(v)) {
+  }
+  for (size_t j = 0; j < k; ++j) {
+    double* out = d.x.col(static_cast<Eigen::Index>(j + 1)).data();
+    for (size_t i = 0; i < n; ++i) {
+      const size_t row = rows.empty() ? i : rows[i];
+      out[i] = columns[j][row];
+      if (!std::isfinite(out[i])) {
         return Status::Invalid("logistic fit: " + ColumnName(options, j) + " at row " + std::to_string(row) +
-                               " is " + FormatNumber(v) + "; every value must be finite");
+                               " is " + FormatNumber(out[i]) + "; every value must be finite");
       }
-      d.x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j + 1)) = v;
     }
   }
   if (bad_count == 0 || bad_count == n) {
@@ -113,34 +116,35 @@ Result<Design> BuildDesign(const std::vector<std::span<const double>>& columns, 
   return d;
 }
 
-// An error when a column is (nearly) a linear combination of the columns
-// before it, naming both sides. `d` is standardised, so x'x / n is the
-// correlation matrix.
-Status CheckCollinearity(const Design& d, const LogisticOptions& options) {
-  const Eigen::Index k = d.x.cols() - 1;
-  if (k < 2) return Status::Ok();
-  const Eigen::MatrixXd corr = (d.x.rightCols(k).transpose() * d.x.rightCols(k)) / static_cast<double>(d.x.rows());
+// An error when a column is (nearly) a linear combination of the intercept
+// and the columns before it, naming both sides. `gram` is X'WX of the
+// standardised design (intercept first) for positive row weights W, so
+// exact collinearity in X shows here too; a column's residual share is its
+// weighted residual sum of squares after regressing it on the intercept and
+// the earlier kept columns, over its weighted sum of squares about the mean.
+Status CheckCollinearity(const Eigen::MatrixXd& gram, const LogisticOptions& options) {
   std::vector<Eigen::Index> kept = {0};
-  for (Eigen::Index j = 1; j < k; ++j) {
+  for (Eigen::Index j = 1; j < gram.cols(); ++j) {
     const Eigen::Index m = static_cast<Eigen::Index>(kept.size());
     Eigen::MatrixXd a(m, m);
     Eigen::VectorXd b(m);
     for (Eigen::Index r = 0; r < m; ++r) {
-      b[r] = corr(kept[r], j);
-      for (Eigen::Index c = 0; c < m; ++c) a(r, c) = corr(kept[r], kept[c]);
+      b[r] = gram(kept[r], j);
+      for (Eigen::Index c = 0; c < m; ++c) a(r, c) = gram(kept[r], kept[c]);
     }
     const Eigen::VectorXd weights = a.ldlt().solve(b);
-    const double residual_share = 1 - b.dot(weights);
+    const double about_mean = gram(j, j) - gram(0, j) * gram(0, j) / gram(0, 0);
+    const double residual_share = (gram(j, j) - b.dot(weights)) / about_mean;
     if (residual_share >= kCollinearResidualShare) {
       kept.push_back(j);
       continue;
     }
-    std::vector<size_t> partners;
-    const double largest = weights.cwiseAbs().maxCoeff();
-    for (Eigen::Index r = 0; r < m; ++r) {
-      if (std::abs(weights[r]) > 1e-6 * largest) partners.push_back(static_cast<size_t>(kept[r]));
+    std::vector<size_t> partners;  // column indices (the intercept, kept[0], is not one)
+    const double largest = weights.tail(m - 1).cwiseAbs().maxCoeff();
+    for (Eigen::Index r = 1; r < m; ++r) {
+      if (std::abs(weights[r]) > 1e-6 * largest) partners.push_back(static_cast<size_t>(kept[r] - 1));
     }
-    return Status::Invalid("logistic fit: singular design: " + ColumnName(options, static_cast<size_t>(j)) +
+    return Status::Invalid("logistic fit: singular design: " + ColumnName(options, static_cast<size_t>(j - 1)) +
                            " is a linear combination of " + JoinColumnNames(options, partners) +
                            " (R-squared 1 - " + FormatNumber(std::max(residual_share, 0.0)) +
                            "); drop one of them");
@@ -163,7 +167,7 @@ Status DiagnoseFailure(const Design& d, const Eigen::VectorXd& eta, const Eigen:
   Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(information);
   const Eigen::VectorXd flattest = eigen.eigenvectors().col(0);
   std::vector<size_t> involved;
-  const double largest = flattest.tail(flattest.size() - 1).cwiseAbs().maxCoeff();
+  const double largest = flattest.size() > 1 ? flattest.tail(flattest.size() - 1).cwiseAbs().maxCoeff() : 0;
   for (Eigen::Index j = 1; j < flattest.size(); ++j) {
     if (std::abs(flattest[j]) >= 0.3 * largest) involved.push_back(static_cast<size_t>(j - 1));
   }

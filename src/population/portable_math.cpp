@@ -1,8 +1,10 @@
 #include "population/portable_math.h"
 
 #include <array>
+#include <bit>
 #include <cassert>
 #include <cmath>
+#include <cstdint>
 
 namespace credo::population {
 namespace {
@@ -29,6 +31,21 @@ constexpr auto kInverseOdd = [] {
   return c;
 }();
 
+constexpr uint64_t kMantissaBits = (uint64_t{1} << 52) - 1;
+
+// 2^k for a normal exponent (-1022 <= k <= 1023), assembled from its bits.
+double PowerOfTwo(int k) { return std::bit_cast<double>(static_cast<uint64_t>(k + 1023) << 52); }
+
+// frexp for positive finite x: x = m 2^e with m in [1/2, 1). Reads the bits
+// of normal numbers directly (libm's frexp is a call; this is the hot path).
+double Fraction(double x, int* e) {
+  const uint64_t bits = std::bit_cast<uint64_t>(x);
+  const int biased_exponent = static_cast<int>(bits >> 52);
+  if (biased_exponent == 0) return std::frexp(x, e);  // subnormal
+  *e = biased_exponent - 1022;
+  return std::bit_cast<double>((bits & kMantissaBits) | (uint64_t{1022} << 52));
+}
+
 }  // namespace
 
 double PortableExp(double x) {
@@ -41,7 +58,8 @@ double PortableExp(double x) {
   // Taylor series of e^r to r^13/13!: the next term is below 5e-18 for |r| <= 0.35.
   double sum = kInverseFactorials[13];
   for (int n = 12; n >= 0; --n) sum = sum * r + kInverseFactorials[n];
-  return std::ldexp(sum, static_cast<int>(k));
+  const int exponent = static_cast<int>(k);
+  return exponent >= -1022 && exponent <= 1023 ? sum * PowerOfTwo(exponent) : std::ldexp(sum, exponent);
 }
 
 double PortableLog(double x) {
@@ -49,7 +67,7 @@ double PortableLog(double x) {
   if (std::isinf(x)) return x;
   // x = m 2^e with m in [sqrt(1/2), sqrt(2)), then ln x = e ln2 + ln m.
   int e = 0;
-  double m = std::frexp(x, &e);
+  double m = Fraction(x, &e);
   if (m < 0.70710678118654752440) {
     m *= 2.0;
     --e;

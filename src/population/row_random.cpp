@@ -64,14 +64,20 @@ int64_t RowRandom::UniformInt(int64_t n) {
 bool RowRandom::Bernoulli(double p) { return Uniform() < p; }
 
 double RowRandom::Normal() {
+  if (has_spare_normal_) {
+    has_spare_normal_ = false;
+    return spare_normal_;
+  }
   double u, v, s;
   do {
     u = 2.0 * Uniform() - 1.0;
     v = 2.0 * Uniform() - 1.0;
     s = u * u + v * v;
   } while (s >= 1.0 || s == 0.0);
-  // The polar method yields two normals; one is enough and keeps the stream simple.
-  return u * std::sqrt(-2.0 * PortableLog(s) / s);
+  const double factor = std::sqrt(-2.0 * PortableLog(s) / s);
+  spare_normal_ = v * factor;
+  has_spare_normal_ = true;
+  return u * factor;
 }
 
 double RowRandom::LogNormal(double log_median, double log_sd) {

@@ -45,6 +45,9 @@ class RowRandom {
 
  private:
   uint64_t state_[4];
+  // The polar method makes normals in pairs; the second waits here.
+  double spare_normal_ = 0;
+  bool has_spare_normal_ = false;
 };
 
 // splitmix64's finaliser: a bijective mix of 64 bits, also used to derive

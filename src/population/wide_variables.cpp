@@ -27,7 +27,7 @@ struct WideVariableSpec {
   double scale;              // 0.1, 1, 10 or 100
   double offset;             // location, in units of scale: -5 .. 5
   int noise_shape;           // kNoise: 0 normal, 1 log-normal, 2 integer 0..9
-  double missing_share;      // kMonotoneWithMissing: 0.05 .. 0.40
+  double missing_logit;      // kMonotoneWithMissing: logit of the missing share, 0.05 .. 0.40
   bool missing_informative;  // kMonotoneWithMissing: riskier rows more often missing
   int decimals;              // digits written after the decimal point: 4, or 0 for integers
 };
@@ -47,7 +47,8 @@ WideVariableSpec SpecOf(int number) {
   s.scale = kScales[static_cast<int>(SpecUniform(number, 3) * 4)];
   s.offset = std::round(10.0 * SpecUniform(number, 4)) - 5.0;
   s.noise_shape = static_cast<int>(SpecUniform(number, 5) * 3);
-  s.missing_share = 0.05 + 0.35 * SpecUniform(number, 6);
+  const double missing_share = 0.05 + 0.35 * SpecUniform(number, 6);
+  s.missing_logit = PortableLog(missing_share / (1.0 - missing_share));
   s.missing_informative = SpecUniform(number, 7) < 0.5;
   s.decimals =
       s.kind == WideVariableKind::kCount || (s.kind == WideVariableKind::kNoise && s.noise_shape == 2) ? 0
@@ -86,8 +87,7 @@ double WideValue(const WideVariableSpec& s, double risk, RowRandom& rng) {
       if (s.noise_shape == 1) return s.scale * rng.LogNormal(0.0, 0.8);
       return static_cast<double>(rng.UniformInt(10));
     case WideVariableKind::kMonotoneWithMissing: {
-      const double logit_missing =
-          PortableLog(s.missing_share / (1.0 - s.missing_share)) + (s.missing_informative ? 0.8 * risk : 0.0);
+      const double logit_missing = s.missing_logit + (s.missing_informative ? 0.8 * risk : 0.0);
       if (rng.Bernoulli(Logistic(logit_missing))) return std::numeric_limits<double>::quiet_NaN();
       return s.scale * (s.offset + s.direction * (risk + s.noise_sd * rng.Normal()));
     }

@@ -264,15 +264,17 @@ TEST(BinNumeric, ConstraintsHoldInEveryMode) {
       const Trend shape_found = ShapeOf(rates);
       EXPECT_TRUE(ShapeAllowed(mode, shape_found, ranges.size())) << models::TrendName(shape_found);
       EXPECT_EQ(v.trend, shape_found);
-      if (mode == Monotonicity::kAuto || mode == Monotonicity::kNone) EXPECT_GE(ranges.size(), 2u);
+      if (mode == Monotonicity::kAuto || mode == Monotonicity::kNone) {
+        EXPECT_GE(ranges.size(), 2u);
+      }
       ExpectLocateRecounts(v, s.values, s.bads);
     }
   }
 }
 
 TEST(BinNumeric, PeakAndValleyBeatMonotoneOnTheirShape) {
-  for (auto [shape, mode, trend] : {std::tuple{Peaked, Monotonicity::kPeak, Trend::kPeak},
-                                    std::tuple{Valley, Monotonicity::kValley, Trend::kValley}}) {
+  for (auto [shape, mode, trend] : {std::tuple{&Peaked, Monotonicity::kPeak, Trend::kPeak},
+                                    std::tuple{&Valley, Monotonicity::kValley, Trend::kValley}}) {
     const Sample s = MakeSample(20000, 11, shape);
     BinningOptions options;
     auto monotone = BinNumeric("x", s.values, s.bads, options);
@@ -570,10 +572,17 @@ TEST(BinAll, MatchesOneByOneAndKeepsOrder) {
   const Sample rising = MakeSample(4000, 21, Rising);
   const Sample valley = MakeSample(4000, 22, Valley);
   bads = rising.bads;
-  columns.push_back({.name = "rising", .numbers = rising.values});
-  columns.push_back({.name = "valley", .numbers = valley.values});
+  for (const auto& [name, sample] : {std::pair{"rising", &rising}, std::pair{"valley", &valley}}) {
+    data::Column numeric;
+    numeric.name = name;
+    numeric.numbers = sample->values;
+    columns.push_back(std::move(numeric));
+  }
   const CategoricalSample cat = ReadCategoricalFixture();
-  data::Column region{.name = "region", .type = data::ColumnType::kCategorical, .levels = cat.levels};
+  data::Column region;
+  region.name = "region";
+  region.type = data::ColumnType::kCategorical;
+  region.levels = cat.levels;
   for (size_t i = 0; i < bads.size(); ++i) region.codes.push_back(cat.codes[i % cat.codes.size()]);
   columns.push_back(region);
   std::vector<const data::Column*> pointers;

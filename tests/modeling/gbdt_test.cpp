@@ -82,6 +82,9 @@ class GbdtTest : public ::testing::Test {
     options.max_trees = 300;
     options.early_stopping_rounds = 20;
     options.eta = 0.3;
+    // One thread: the test machine is shared, and XGBoost's OpenMP threads
+    // slow down badly when cores are oversubscribed.
+    options.threads = 1;
     return options;
   }
 
@@ -188,6 +191,7 @@ TEST_F(GbdtTest, SearchWithinAShortBudgetReturnsItsBestCompletedTrial) {
   GbdtOptions base;
   base.max_trees = 200;
   base.early_stopping_rounds = 20;
+  base.threads = 1;
   Trials trials;
   auto result = SearchGbdt(train_->sample(), validation_->sample(), kFeatures, base,
                            {.time_budget_seconds = 1.0}, trials.callback());
@@ -204,6 +208,7 @@ TEST_F(GbdtTest, SearchIsDeterministicForASeed) {
   GbdtOptions base;
   base.max_trees = 200;
   base.early_stopping_rounds = 20;
+  base.threads = 1;
   const GbdtSearchOptions search = {.time_budget_seconds = 600, .max_trials = 3};
   Trials first_trials;
   Trials second_trials;

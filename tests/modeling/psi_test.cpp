@@ -71,10 +71,16 @@ TEST(VariablePsi, CategoricalColumnsWithDifferentLevelLists) {
   bins.bins[1].categories = {"B"};
   bins.bins[1].takes_unseen = true;
   bins.bins[2].kind = models::BinKind::kMissing;
-  const data::Column expected{
-      .name = "region", .type = data::ColumnType::kCategorical, .codes = {0, 0, 1, 1}, .levels = {"A", "B"}};
-  const data::Column actual{
-      .name = "region", .type = data::ColumnType::kCategorical, .codes = {1, 0, 0, 2}, .levels = {"B", "A", "C"}};
+  auto region = [](std::vector<int32_t> codes, std::vector<std::string> levels) {
+    data::Column c;
+    c.name = "region";
+    c.type = data::ColumnType::kCategorical;
+    c.codes = std::move(codes);
+    c.levels = std::move(levels);
+    return c;
+  };
+  const data::Column expected = region({0, 0, 1, 1}, {"A", "B"});
+  const data::Column actual = region({1, 0, 0, 2}, {"B", "A", "C"});
   auto table = VariablePsi(bins, expected, actual);
   ASSERT_TRUE(table.ok()) << table.status().ToString();
   EXPECT_NEAR(table->psi, 0.2746531, 1e-7);

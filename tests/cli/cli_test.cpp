@@ -1,0 +1,148 @@
+// Runs the `credo` binary the way a user does and checks exit codes, messages
+// and that a failed command leaves no half-finished artifact behind.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CommandRun {
+  int exit_code;
+  std::string output;  // stdout and stderr together
+};
+
+CommandRun Credo(const std::string& args) {
+  const std::string cmd = std::string(CREDO_BINARY) + " " + args + " 2>&1";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("credo_cli_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string Write(const std::string& name, const std::string& text) {
+    const fs::path p = dir_ / name;
+    std::ofstream(p) << text;
+    return p.string();
+  }
+  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
+  fs::path dir_;
+};
+
+TEST_F(CliTest, HelpAndUsageErrors) {
+  CommandRun help = Credo("--help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.output.find("model"), std::string::npos);
+  EXPECT_NE(help.output.find("gen"), std::string::npos);
+  EXPECT_EQ(Credo("model train --help").exit_code, 0);
+  CommandRun unknown = Credo("frobnicate");
+  EXPECT_EQ(unknown.exit_code, 1);
+  CommandRun missing = Credo("model train --data x.csv");
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.output.find("--target"), std::string::npos) << missing.output;
+}
+
+// Each bad input: exit code 2, a message naming the file and the place, no model directory.
+TEST_F(CliTest, BadTrainingInputIsRejectedWithoutWritingAnArtifact) {
+  struct Case {
+    const char* name;
+    const char* text;
+    const char* expected;
+  } cases[] = {
+      {"empty.csv", "", "empty"},
+      {"wrong_fields.csv", "age,income,bad\n30,100,0\n41,200\n", ":3"},
+      {"text_in_numbers.csv", nullptr, "'monthly_income'"},
+      {"nonbinary.csv", "age,bad\n30,0\n41,1\n52,2\n", "0 or 1"},
+      {"missing_target.csv", "age,bad\n30,0\n41,\n52,1\n", "missing on data line 3"},
+      {"no_bads.csv", "age,bad\n30,0\n41,0\n52,0\n", "no bads"},
+      {"all_missing_target.csv", "age,bad\n30,\n41,\n52,\n", "'bad'"},
+  };
+  for (const Case& c : cases) {
+    std::string text;
+    if (c.text) {
+      text = c.text;
+    } else {
+      std::ostringstream s;
+      s << "age,monthly_income,bad\n";
+      for (int i = 0; i < 100; ++i) s << 20 + i % 40 << ',' << (i == 57 ? "abc" : std::to_string(3000 + i)) << ',' << i % 2 << '\n';
+      text = s.str();
+    }
+    const std::string data = Write(c.name, text);
+    const std::string out = Path(std::string(c.name) + ".model");
+    CommandRun r = Credo("model train --data " + data + " --target bad --time-budget 2 --out " + out);
+    EXPECT_EQ(r.exit_code, 2) << c.name << ": " << r.output;
+    EXPECT_NE(r.output.find(c.name), std::string::npos) << c.name << " not named in: " << r.output;
+    EXPECT_NE(r.output.find(c.expected), std::string::npos) << c.name << ": " << r.output;
+    EXPECT_FALSE(fs::exists(out)) << c.name << " left " << out;
+  }
+}
+
+TEST_F(CliTest, GenTrainScoreAndBinEndToEnd) {
+  ASSERT_EQ(Credo("gen --rows 4000 --seed 3 --out " + Path("train.csv")).exit_code, 0);
+  ASSERT_EQ(Credo("gen --rows 300 --seed 4 --out " + Path("new.csv.gz")).exit_code, 0);
+  CommandRun train = Credo("model train --data " + Path("train.csv") +
+                    " --target bad --method scorecard --time-budget 5 --out " + Path("m"));
+  ASSERT_EQ(train.exit_code, 0) << train.output;
+  for (const char* f : {"model.json", "report.html", "report.json"}) EXPECT_TRUE(fs::exists(dir_ / "m" / f)) << f;
+
+  CommandRun score = Credo("model score --model " + Path("m/model.json") + " --data " + Path("new.csv.gz") + " --out " +
+                    Path("scores.csv"));
+  ASSERT_EQ(score.exit_code, 0) << score.output;
+  std::ifstream in(Path("scores.csv"));
+  std::string header, line;
+  std::getline(in, header);
+  EXPECT_EQ(header.rfind("applicant_id,probability,score,reason_1,reason_1_detail", 0), 0u) << header;
+  size_t rows = 0;
+  while (std::getline(in, line)) ++rows;
+  EXPECT_EQ(rows, 300u);
+
+  CommandRun bin = Credo("model bin --data " + Path("train.csv") + " --target bad --out " + Path("bins"));
+  ASSERT_EQ(bin.exit_code, 0) << bin.output;
+  EXPECT_TRUE(fs::exists(dir_ / "bins" / "binning.json"));
+  EXPECT_NE(bin.output.find("worst_dpd_24m"), std::string::npos);
+
+  // The report opens with no network: no external scripts, styles or images.
+  std::ifstream html_in(dir_ / "m" / "report.html");
+  const std::string html((std::istreambuf_iterator<char>(html_in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("http://"), std::string::npos);
+  EXPECT_EQ(html.find("https://"), std::string::npos);
+  for (const char* section : {"ROC curve", "KS curve", "Decile table", "Scorecard", "Variables by information value",
+                              "Calibration", "Score stability"}) {
+    EXPECT_NE(html.find(section), std::string::npos) << section;
+  }
+}
+
+TEST_F(CliTest, ScoringDataMissingAFeatureNamesTheColumn) {
+  ASSERT_EQ(Credo("gen --rows 3000 --seed 3 --out " + Path("train.csv")).exit_code, 0);
+  ASSERT_EQ(Credo("model train --data " + Path("train.csv") +
+                  " --target bad --method scorecard --time-budget 5 --out " + Path("m"))
+                .exit_code,
+            0);
+  const std::string data = Write("few.csv", "applicant_id,age\nA1,30\n");
+  CommandRun r = Credo("model score --model " + Path("m/model.json") + " --data " + data + " --out " + Path("s.csv"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("the model needs column"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(Path("s.csv")));
+}
+
+}  // namespace
