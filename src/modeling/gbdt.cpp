@@ -71,9 +71,9 @@ Status CheckSample(const LabeledSample& sample, const std::vector<std::string>& 
   }
   for (size_t i = 0; i < sample.features.size(); ++i) {
     if (std::isinf(sample.features[i])) {
-      return Status::Invalid("value is infinite; use NaN for a missing value",
-                             sample_name + " row " + std::to_string(i / cols) + " feature '" +
-                                 feature_names[i % cols] + "'");
+      return Status::Invalid(
+          "value is infinite; use NaN for a missing value",
+          sample_name + " row " + std::to_string(i / cols) + " feature '" + feature_names[i % cols] + "'");
     }
   }
   return Status::Ok();
@@ -82,16 +82,18 @@ Status CheckSample(const LabeledSample& sample, const std::vector<std::string>& 
 Status CheckOptions(const GbdtOptions& o, size_t feature_count) {
   // Conditions are written so that NaN fails them.
   auto out_of_range = [](const char* field, double value, const char* expected) {
-    return Status::Invalid(std::string("GBDT option ") + field + " is " + NumberText(value) + "; expected " +
-                               expected,
-                           field);
+    return Status::Invalid(
+        std::string("GBDT option ") + field + " is " + NumberText(value) + "; expected " + expected, field);
   };
   if (o.max_trees < 1) return out_of_range("max_trees", o.max_trees, "at least 1");
-  if (o.early_stopping_rounds < 1) return out_of_range("early_stopping_rounds", o.early_stopping_rounds, ">= 1");
+  if (o.early_stopping_rounds < 0) {
+    return out_of_range("early_stopping_rounds", o.early_stopping_rounds, ">= 0 (0 = keep every tree)");
+  }
   if (!(o.eta > 0 && o.eta <= 1)) return out_of_range("eta", o.eta, "a value in (0, 1]");
   if (o.max_depth < 1) return out_of_range("max_depth", o.max_depth, "at least 1");
   if (!(o.min_child_weight >= 0)) return out_of_range("min_child_weight", o.min_child_weight, ">= 0");
-  if (!(o.subsample > 0 && o.subsample <= 1)) return out_of_range("subsample", o.subsample, "a value in (0, 1]");
+  if (!(o.subsample > 0 && o.subsample <= 1))
+    return out_of_range("subsample", o.subsample, "a value in (0, 1]");
   if (!(o.colsample_bytree > 0 && o.colsample_bytree <= 1)) {
     return out_of_range("colsample_bytree", o.colsample_bytree, "a value in (0, 1]");
   }
@@ -102,8 +104,9 @@ Status CheckOptions(const GbdtOptions& o, size_t feature_count) {
     return Status::Invalid("GBDT option seed is " + std::to_string(o.seed) + "; expected below 2^63", "seed");
   }
   if (!o.monotone_constraints.empty() && o.monotone_constraints.size() != feature_count) {
-    return Status::Invalid("GBDT option monotone_constraints has " + std::to_string(o.monotone_constraints.size()) +
-                               " entries for " + std::to_string(feature_count) + " features",
+    return Status::Invalid("GBDT option monotone_constraints has " +
+                               std::to_string(o.monotone_constraints.size()) + " entries for " +
+                               std::to_string(feature_count) + " features",
                            "monotone_constraints");
   }
   for (size_t f = 0; f < o.monotone_constraints.size(); ++f) {
@@ -193,7 +196,8 @@ Status SetFeatureNames(BoosterHandle booster, const std::vector<std::string>& fe
 Result<double> ParseValidationAuc(const char* eval_text) {
   const std::string key = std::string(kValidationName) + "-auc:";
   const char* at = std::strstr(eval_text, key.c_str());
-  if (at == nullptr) return Status::Internal(std::string("no validation AUC in XGBoost's '") + eval_text + "'");
+  if (at == nullptr)
+    return Status::Internal(std::string("no validation AUC in XGBoost's '") + eval_text + "'");
   char* end = nullptr;
   const double auc = std::strtod(at + key.size(), &end);
   if (end == at + key.size() || !(auc >= 0 && auc <= 1)) {
@@ -204,8 +208,9 @@ Result<double> ParseValidationAuc(const char* eval_text) {
 
 // The validation probabilities of the first `rounds` rounds of `booster`.
 Result<std::vector<double>> PredictRounds(BoosterHandle booster, DMatrixHandle matrix, int rounds) {
-  const std::string config = "{\"type\":0,\"training\":false,\"iteration_begin\":0,\"iteration_end\":" +
-                             std::to_string(rounds) + ",\"strict_shape\":false}";
+  const std::string config =
+      "{\"type\":0,\"training\":false,\"iteration_begin\":0,\"iteration_end\":" + std::to_string(rounds) +
+      ",\"strict_shape\":false}";
   const bst_ulong* shape = nullptr;
   bst_ulong dimensions = 0;
   const float* values = nullptr;
@@ -222,8 +227,8 @@ Result<std::vector<double>> TotalGain(BoosterHandle booster, const std::vector<s
   bst_ulong dimensions = 0;
   const bst_ulong* shape = nullptr;
   const float* scores = nullptr;
-  if (XGBoosterFeatureScore(booster, "{\"importance_type\":\"total_gain\",\"feature_map\":\"\"}", &used, &names,
-                            &dimensions, &shape, &scores) != 0) {
+  if (XGBoosterFeatureScore(booster, "{\"importance_type\":\"total_gain\",\"feature_map\":\"\"}", &used,
+                            &names, &dimensions, &shape, &scores) != 0) {
     return XgboostError("XGBoosterFeatureScore");
   }
   std::unordered_map<std::string_view, size_t> index;
@@ -231,7 +236,8 @@ Result<std::vector<double>> TotalGain(BoosterHandle booster, const std::vector<s
   std::vector<double> gain(feature_names.size(), 0.0);
   for (bst_ulong i = 0; i < used; ++i) {
     auto it = index.find(names[i]);
-    if (it == index.end()) return Status::Internal(std::string("XGBoost scored unknown feature '") + names[i] + "'");
+    if (it == index.end())
+      return Status::Internal(std::string("XGBoost scored unknown feature '") + names[i] + "'");
     gain[it->second] = scores[i];
   }
   return gain;
@@ -257,9 +263,11 @@ Result<Trial> Fit(const Samples& samples, const GbdtOptions& options, Clock::tim
   DMatrixHandle validation = samples.validation.get();
   const char* validation_name = kValidationName;
   const Clock::time_point start = Clock::now();
+  const bool keep_every_tree = options.early_stopping_rounds == 0;
   int best_round = -1;
   double best_auc = 0;
-  for (int round = 0; round < options.max_trees && round - best_round <= options.early_stopping_rounds;
+  for (int round = 0;
+       round < options.max_trees && (keep_every_tree || round - best_round <= options.early_stopping_rounds);
        ++round) {
     const Clock::time_point now = Clock::now();
     const Clock::duration pace = round == 0 ? Clock::duration::zero() : (now - start) / round;
@@ -272,7 +280,7 @@ Result<Trial> Fit(const Samples& samples, const GbdtOptions& options, Clock::tim
       return XgboostError("XGBoosterEvalOneIter");
     }
     CREDO_ASSIGN_OR_RETURN(const double auc, ParseValidationAuc(eval_text));
-    if (best_round < 0 || auc > best_auc) {
+    if (keep_every_tree || best_round < 0 || auc > best_auc) {
       best_round = round;
       best_auc = auc;
     }
@@ -324,7 +332,8 @@ GbdtOptions SampleOptions(const GbdtOptions& base, std::mt19937_64& random) {
 }  // namespace
 
 Result<GbdtTrainingResult> TrainGbdt(const LabeledSample& train, const LabeledSample& validation,
-                                     const std::vector<std::string>& feature_names, const GbdtOptions& options) {
+                                     const std::vector<std::string>& feature_names,
+                                     const GbdtOptions& options) {
   CREDO_ASSIGN_OR_RETURN(const Samples samples, PrepareSamples(train, validation, feature_names, options));
   CREDO_ASSIGN_OR_RETURN(Trial trial, Fit(samples, options, Clock::time_point::max()));
   return std::move(trial.result);
@@ -343,8 +352,8 @@ Result<GbdtTrainingResult> SearchGbdt(const LabeledSample& train, const LabeledS
                            "max_trials");
   }
   const Clock::time_point start = Clock::now();
-  const Clock::time_point deadline =
-      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(search.time_budget_seconds));
+  const Clock::time_point deadline = start + std::chrono::duration_cast<Clock::duration>(
+                                                 std::chrono::duration<double>(search.time_budget_seconds));
   CREDO_ASSIGN_OR_RETURN(const Samples samples, PrepareSamples(train, validation, feature_names, base));
 
   std::mt19937_64 random(base.seed);

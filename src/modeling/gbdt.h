@@ -23,12 +23,14 @@ namespace credo::modeling {
 
 // Hyper-parameters of one GBDT fit (XGBoost's names and meanings).
 struct GbdtOptions {
-  int max_trees = 1000;            // boosting rounds at most
-  int early_stopping_rounds = 50;  // stop after this many rounds without a better validation AUC
-  double eta = 0.05;               // learning rate (shrinkage)
+  int max_trees = 1000;  // boosting rounds at most
+  // Stop after this many rounds without a better validation AUC and keep the
+  // trees up to the best round; 0 = never stop early, keep all max_trees trees.
+  int early_stopping_rounds = 50;
+  double eta = 0.05;  // learning rate (shrinkage)
   int max_depth = 4;
-  double min_child_weight = 1;  // least hessian (about p(1-p) per row) a leaf may hold
-  double subsample = 0.8;       // share of rows each tree sees
+  double min_child_weight = 1;    // least hessian (about p(1-p) per row) a leaf may hold
+  double subsample = 0.8;         // share of rows each tree sees
   double colsample_bytree = 0.8;  // share of features each tree sees
   double lambda = 1;              // L2 penalty on leaf values
   double alpha = 0;               // L1 penalty on leaf values
@@ -49,7 +51,9 @@ struct LabeledSample {
 // A fitted model and how it did on the validation sample.
 struct GbdtTrainingResult {
   std::string model_json;  // XGBoost JSON holding best_iteration + 1 trees, with feature names
-  int best_iteration = 0;  // 0-based round with the highest validation AUC
+  // 0-based last kept round: the one with the highest validation AUC (the
+  // earliest on a tie), or the last one when early_stopping_rounds is 0.
+  int best_iteration = 0;
   double validation_auc = 0;  // at best_iteration, as XGBoost evaluated it
   // Per validation row: the probability of bad at best_iteration, which is
   // what model_json predicts for that row.
@@ -64,7 +68,8 @@ struct GbdtTrainingResult {
 // match feature_names, a label other than 0/1, an infinite value, a sample
 // that is empty or lacks a class; or the option that is out of range.
 Result<GbdtTrainingResult> TrainGbdt(const LabeledSample& train, const LabeledSample& validation,
-                                     const std::vector<std::string>& feature_names, const GbdtOptions& options);
+                                     const std::vector<std::string>& feature_names,
+                                     const GbdtOptions& options);
 
 // Limits of a hyper-parameter search.
 struct GbdtSearchOptions {
@@ -94,6 +99,7 @@ using GbdtSearchCallback = std::function<void(const GbdtSearchProgress&)>;
 // the seed, the data and k; how many trials fit depends on the machine.
 Result<GbdtTrainingResult> SearchGbdt(const LabeledSample& train, const LabeledSample& validation,
                                       const std::vector<std::string>& feature_names, const GbdtOptions& base,
-                                      const GbdtSearchOptions& search, const GbdtSearchCallback& progress = {});
+                                      const GbdtSearchOptions& search,
+                                      const GbdtSearchCallback& progress = {});
 
 }  // namespace credo::modeling

@@ -1,10 +1,9 @@
 #include "modeling/logistic.h"
 
+#include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-
-#include <Eigen/Dense>
 
 namespace credo::modeling {
 namespace {
@@ -35,16 +34,6 @@ std::string FormatNumber(double x) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.6g", x);
   return buf;
-}
-
-// ln(1 + e^eta) without overflow.
-double LogOnePlusExp(double eta) { return eta > 0 ? eta + std::log1p(std::exp(-eta)) : std::log1p(std::exp(eta)); }
-
-// 1 / (1 + e^-eta) without overflow.
-double Logistic(double eta) {
-  if (eta >= 0) return 1 / (1 + std::exp(-eta));
-  const double e = std::exp(eta);
-  return e / (1 + e);
 }
 
 // The fitted rows with the columns standardised: column 0 is the intercept
@@ -140,23 +129,38 @@ Status CheckCollinearity(const Eigen::MatrixXd& gram, const LogisticOptions& opt
       continue;
     }
     std::vector<size_t> partners;  // column indices (the intercept, kept[0], is not one)
-    const double largest = weights.tail(m - 1).cwiseAbs().maxCoeff();
+    const double largest = m > 1 ? weights.tail(m - 1).cwiseAbs().maxCoeff() : 0;
     for (Eigen::Index r = 1; r < m; ++r) {
       if (std::abs(weights[r]) > 1e-6 * largest) partners.push_back(static_cast<size_t>(kept[r] - 1));
     }
-    return Status::Invalid("logistic fit: singular design: " + ColumnName(options, static_cast<size_t>(j - 1)) +
-                           " is a linear combination of " + JoinColumnNames(options, partners) +
-                           " (R-squared 1 - " + FormatNumber(std::max(residual_share, 0.0)) +
-                           "); drop one of them");
+    return Status::Invalid(
+        "logistic fit: singular design: " + ColumnName(options, static_cast<size_t>(j - 1)) +
+        " is a linear combination of " + JoinColumnNames(options, partners) + " (R-squared 1 - " +
+        FormatNumber(std::max(residual_share, 0.0)) + "); drop one of them");
   }
   return Status::Ok();
 }
 
-// Log-likelihood of `y` at log-odds `eta`.
-double LogLikelihood(const Eigen::VectorXd& eta, const Eigen::VectorXd& y) {
-  double ll = 0;
-  for (Eigen::Index i = 0; i < eta.size(); ++i) ll += y[i] * eta[i] - LogOnePlusExp(eta[i]);
-  return ll;
+// The model at one coefficient vector (standardised scale): log-odds, the
+// shared term e^-|eta| from which both the likelihood and the weights follow
+// without overflow, and the (penalised) log-likelihood.
+struct Point {
+  Eigen::VectorXd beta, eta, tail;
+  double log_likelihood = 0;
+  double objective = 0;  // log_likelihood - ridge term
+};
+
+Point Evaluate(const Design& d, Eigen::VectorXd beta, const Eigen::VectorXd& penalty) {
+  Point at;
+  at.eta = d.x * beta;
+  at.tail = (-at.eta.array().abs()).exp();
+  // ln(1 + e^eta) = max(eta, 0) + ln(1 + e^-|eta|).
+  for (Eigen::Index i = 0; i < at.eta.size(); ++i) {
+    at.log_likelihood += d.y[i] * at.eta[i] - std::max(at.eta[i], 0.0) - std::log1p(at.tail[i]);
+  }
+  at.objective = at.log_likelihood - 0.5 * beta.dot(penalty.cwiseProduct(beta));
+  at.beta = std::move(beta);
+  return at;
 }
 
 // Why Newton's method failed: separation (some rows fitted with certainty)
@@ -172,13 +176,14 @@ Status DiagnoseFailure(const Design& d, const Eigen::VectorXd& eta, const Eigen:
     if (std::abs(flattest[j]) >= 0.3 * largest) involved.push_back(static_cast<size_t>(j - 1));
   }
   std::sort(involved.begin(), involved.end(), [&](size_t a, size_t b) {
-    return std::abs(flattest[static_cast<Eigen::Index>(a + 1)]) > std::abs(flattest[static_cast<Eigen::Index>(b + 1)]);
+    return std::abs(flattest[static_cast<Eigen::Index>(a + 1)]) >
+           std::abs(flattest[static_cast<Eigen::Index>(b + 1)]);
   });
   const std::string names = involved.empty() ? "the intercept" : JoinColumnNames(options, involved);
   const auto certain = (eta.array().abs() > kCertainLogOdds).count();
   if (certain > 0) {
-    return Status::Invalid("logistic fit: perfect or quasi-complete separation: the coefficients of " + names +
-                           " grow without bound (" + std::to_string(certain) + " of " +
+    return Status::Invalid("logistic fit: perfect or quasi-complete separation: the coefficients of " +
+                           names + " grow without bound (" + std::to_string(certain) + " of " +
                            std::to_string(d.x.rows()) +
                            " rows fitted with a probability within 1e-6 of 0 or 1); merge bins or drop the "
                            "variable");
@@ -196,68 +201,72 @@ Result<LogisticFit> FitLogistic(const std::vector<std::span<const double>>& colu
     return Status::Usage("logistic fit: need l2 >= 0, max_iterations >= 1 and tolerance > 0");
   }
   CREDO_ASSIGN_OR_RETURN(const Design d, BuildDesign(columns, bads, options, rows));
-  if (options.l2 == 0) CREDO_RETURN_IF_ERROR(CheckCollinearity(d, options));
-
   const Eigen::Index p = d.x.cols();
+  if (!options.start.empty() && static_cast<Eigen::Index>(options.start.size()) != p) {
+    return Status::Usage("logistic fit: the start has " + std::to_string(options.start.size()) +
+                         " values; it needs the intercept and one per column, " + std::to_string(p));
+  }
   // The ridge term on the standardised scale: l2 * beta_j^2 = (l2 / sd_j^2) * beta_std_j^2.
   Eigen::VectorXd penalty = Eigen::VectorXd::Zero(p);
   for (Eigen::Index j = 1; j < p; ++j) penalty[j] = options.l2 / (d.sd[j - 1] * d.sd[j - 1]);
-  auto objective = [&](const Eigen::VectorXd& beta, const Eigen::VectorXd& eta) {
-    return LogLikelihood(eta, d.y) - 0.5 * beta.dot(penalty.cwiseProduct(beta));
-  };
 
-  Eigen::VectorXd beta = Eigen::VectorXd::Zero(p);
-  const double bad_rate = d.y.mean();
-  beta[0] = std::log(bad_rate / (1 - bad_rate));
-  Eigen::VectorXd eta = d.x * beta;
-  double current = objective(beta, eta);
+  Eigen::VectorXd start = Eigen::VectorXd::Zero(p);
+  if (options.start.empty()) {
+    const double bad_rate = d.y.mean();
+    start[0] = std::log(bad_rate / (1 - bad_rate));
+  } else {
+    // To the standardised scale: beta_std_j = beta_j * sd_j, intercept_std = intercept + sum beta_j * mean_j.
+    start[0] = options.start[0];
+    for (Eigen::Index j = 1; j < p; ++j) {
+      start[j] = options.start[j] * d.sd[j - 1];
+      start[0] += options.start[j] * d.mean[j - 1];
+    }
+  }
+  Point current = Evaluate(d, std::move(start), penalty);
+  Eigen::MatrixXd weighted(d.x.rows(), p);
   Eigen::MatrixXd information(p, p);
   Eigen::LDLT<Eigen::MatrixXd> ldlt;
   int iterations = 0;
   bool converged = false;
   while (iterations < options.max_iterations) {
     ++iterations;
-    Eigen::VectorXd mu(eta.size()), sqrt_weight(eta.size());
-    for (Eigen::Index i = 0; i < eta.size(); ++i) {
-      mu[i] = Logistic(eta[i]);
-      sqrt_weight[i] = std::sqrt(mu[i] * (1 - mu[i]));
-    }
-    const Eigen::MatrixXd weighted = d.x.array().colwise() * sqrt_weight.array();
+    // mu = logistic(eta) and the weight mu (1 - mu) = t / (1 + t)^2 with t = e^-|eta|.
+    const Eigen::ArrayXd t = current.tail.array();
+    const Eigen::ArrayXd mu = (current.eta.array() >= 0).select(1 / (1 + t), t / (1 + t));
+    const Eigen::ArrayXd sqrt_weight = t.sqrt() / (1 + t);
+    weighted = d.x.array().colwise() * sqrt_weight;
     information.setZero();
     information.selfadjointView<Eigen::Lower>().rankUpdate(weighted.transpose());
     information = information.selfadjointView<Eigen::Lower>();
+    if (iterations == 1 && options.l2 == 0) CREDO_RETURN_IF_ERROR(CheckCollinearity(information, options));
     information.diagonal() += penalty;
     ldlt.compute(information);
     const Eigen::VectorXd pivots = ldlt.vectorD();
     if (ldlt.info() != Eigen::Success || !(pivots.minCoeff() > kSingularPivotRatio * pivots.maxCoeff())) {
-      return DiagnoseFailure(d, eta, information, options, iterations);
+      return DiagnoseFailure(d, current.eta, information, options, iterations);
     }
-    const Eigen::VectorXd gradient = d.x.transpose() * (d.y - mu) - penalty.cwiseProduct(beta);
+    const Eigen::VectorXd gradient =
+        d.x.transpose() * (d.y.array() - mu).matrix() - penalty.cwiseProduct(current.beta);
     const Eigen::VectorXd step = ldlt.solve(gradient);
     if (step.cwiseAbs().maxCoeff() < options.tolerance) {
-      beta += step;
-      eta = d.x * beta;
+      current = Evaluate(d, current.beta + step, penalty);
       converged = true;
       break;
     }
     // Step halving: accept the longest step (1, 1/2, 1/4, ...) that does not
     // lower the penalised log-likelihood beyond rounding.
-    double t = 1;
+    double fraction = 1;
     bool improved = false;
-    for (int h = 0; h <= kMaxStepHalvings && !improved; ++h, t /= 2) {
-      const Eigen::VectorXd trial = beta + t * step;
-      Eigen::VectorXd trial_eta = d.x * trial;
-      const double value = objective(trial, trial_eta);
-      if (value >= current - 1e-12 * (1 + std::abs(current))) {
-        beta = trial;
-        eta = std::move(trial_eta);
-        current = value;
+    for (int h = 0; h <= kMaxStepHalvings && !improved; ++h, fraction /= 2) {
+      Point trial = Evaluate(d, current.beta + fraction * step, penalty);
+      if (trial.objective >= current.objective - 1e-12 * (1 + std::abs(current.objective))) {
+        current = std::move(trial);
         improved = true;
       }
     }
     if (!improved) break;
   }
-  if (!converged) return DiagnoseFailure(d, eta, information, options, iterations);
+  if (!converged) return DiagnoseFailure(d, current.eta, information, options, iterations);
 
   // Back to the original scale: beta = A * beta_std, covariance = A * H^-1 * A'.
   Eigen::MatrixXd to_original = Eigen::MatrixXd::Identity(p, p);
@@ -265,7 +274,7 @@ Result<LogisticFit> FitLogistic(const std::vector<std::span<const double>>& colu
     to_original(0, j) = -d.mean[j - 1] / d.sd[j - 1];
     to_original(j, j) = 1 / d.sd[j - 1];
   }
-  const Eigen::VectorXd estimate = to_original * beta;
+  const Eigen::VectorXd estimate = to_original * current.beta;
   const Eigen::MatrixXd covariance =
       to_original * ldlt.solve(Eigen::MatrixXd::Identity(p, p)) * to_original.transpose();
 
@@ -280,7 +289,7 @@ Result<LogisticFit> FitLogistic(const std::vector<std::span<const double>>& colu
     fit.z.push_back(z);
     fit.p_values.push_back(std::erfc(std::abs(z) / std::sqrt(2.0)));
   }
-  fit.log_likelihood = LogLikelihood(eta, d.y);
+  fit.log_likelihood = current.log_likelihood;
   fit.aic = -2 * fit.log_likelihood + 2 * static_cast<double>(p);
   fit.iterations = iterations;
   return fit;

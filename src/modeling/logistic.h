@@ -32,6 +32,10 @@ struct LogisticOptions {
   double tolerance = 1e-8;
   // One name per column, used in error messages; "column <i>" when empty.
   std::vector<std::string> column_names;
+  // Where Newton's method starts (a warm start, e.g. from a nested model in
+  // stepwise selection): the intercept, then one coefficient per column.
+  // Empty: the log-odds of the bad rate and zero coefficients.
+  std::vector<double> start;
 };
 
 // A fitted model. The per-column vectors are aligned with the input columns;

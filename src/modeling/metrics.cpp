@@ -83,7 +83,8 @@ double AucOf(const RankedSample& s, const std::vector<ScoreLevel>& levels) {
   for (const ScoreLevel& l : levels) {
     const int64_t goods = l.rows - l.bads;
     const int64_t goods_below = s.total_goods - goods_above - goods;
-    pairs += static_cast<double>(l.bads) * (static_cast<double>(goods_below) + 0.5 * static_cast<double>(goods));
+    pairs +=
+        static_cast<double>(l.bads) * (static_cast<double>(goods_below) + 0.5 * static_cast<double>(goods));
     goods_above += goods;
   }
   return pairs / (static_cast<double>(s.total_bads) * static_cast<double>(s.total_goods));
@@ -210,8 +211,8 @@ Result<std::vector<CalibrationBand>> CalibrationTable(std::span<const double> pr
   CREDO_RETURN_IF_ERROR(CheckBands(bands));
   for (size_t i = 0; i < probabilities.size(); ++i) {
     if (probabilities[i] < 0 || probabilities[i] > 1) {
-      return Status::Invalid("probability of row " + std::to_string(i) + " is " + std::to_string(probabilities[i]) +
-                             "; it must be in [0, 1]");
+      return Status::Invalid("probability of row " + std::to_string(i) + " is " +
+                             std::to_string(probabilities[i]) + "; it must be in [0, 1]");
     }
   }
   CREDO_ASSIGN_OR_RETURN(const RankedSample s, Rank(probabilities, bads));
@@ -233,8 +234,8 @@ Result<std::vector<CalibrationBand>> CalibrationTable(std::span<const double> pr
   return table;
 }
 
-Result<std::vector<PointsBand>> BadRateByScoreBand(std::span<const int> scores_points, std::span<const uint8_t> bads,
-                                                   int band_width_points) {
+Result<std::vector<PointsBand>> BadRateByScoreBand(std::span<const int> scores_points,
+                                                   std::span<const uint8_t> bads, int band_width_points) {
   if (band_width_points < 1) return Status::Invalid("the score band width must be at least 1 point");
   int64_t total_bads = 0;
   CREDO_RETURN_IF_ERROR(CheckSample(scores_points, bads, total_bads));

@@ -91,14 +91,14 @@ struct PointsBand {
   int upper_points = 0;  // exclusive
   int64_t rows = 0;
   int64_t bads = 0;
-  double bad_rate = 0;         // 0 when the band is empty
+  double bad_rate = 0;  // 0 when the band is empty
   double population_share = 0;
 };
 // Bad rate by bands of `band_width_points` points of an integer scorecard
 // score ("higher = safer"), aligned to multiples of the width, lowest
 // (riskiest) band first, every band from the lowest to the highest score.
-Result<std::vector<PointsBand>> BadRateByScoreBand(std::span<const int> scores_points, std::span<const uint8_t> bads,
-                                                   int band_width_points = 20);
+Result<std::vector<PointsBand>> BadRateByScoreBand(std::span<const int> scores_points,
+                                                   std::span<const uint8_t> bads, int band_width_points = 20);
 
 // Every summary of a risk score at once, sorting once: what a model report shows.
 struct Evaluation {

@@ -50,7 +50,8 @@ Status CheckScores(std::span<const double> scores, const char* sample) {
   if (scores.empty()) return Status::Invalid(std::string("the ") + sample + " sample has no scores");
   for (size_t i = 0; i < scores.size(); ++i) {
     if (std::isnan(scores[i])) {
-      return Status::Invalid(std::string("score ") + std::to_string(i) + " of the " + sample + " sample is NaN");
+      return Status::Invalid(std::string("score ") + std::to_string(i) + " of the " + sample +
+                             " sample is NaN");
     }
   }
   return Status::Ok();
@@ -58,7 +59,8 @@ Status CheckScores(std::span<const double> scores, const char* sample) {
 
 }  // namespace
 
-double PopulationStabilityIndex(std::span<const double> expected_shares, std::span<const double> actual_shares) {
+double PopulationStabilityIndex(std::span<const double> expected_shares,
+                                std::span<const double> actual_shares) {
   assert(expected_shares.size() == actual_shares.size());
   double psi = 0;
   for (size_t i = 0; i < expected_shares.size(); ++i) psi += PsiTerm(expected_shares[i], actual_shares[i]);
@@ -69,8 +71,8 @@ Result<PsiTable> PsiFromCounts(std::vector<std::string> labels, std::span<const 
                                std::span<const int64_t> actual_counts) {
   if (expected_counts.size() != actual_counts.size() || labels.size() != expected_counts.size()) {
     return Status::Invalid("PSI needs as many expected counts, actual counts and labels (" +
-                           std::to_string(expected_counts.size()) + ", " + std::to_string(actual_counts.size()) +
-                           ", " + std::to_string(labels.size()) + ")");
+                           std::to_string(expected_counts.size()) + ", " +
+                           std::to_string(actual_counts.size()) + ", " + std::to_string(labels.size()) + ")");
   }
   int64_t expected_total = 0, actual_total = 0;
   for (size_t i = 0; i < expected_counts.size(); ++i) {
@@ -102,8 +104,8 @@ Result<PsiTable> VariablePsi(const models::VariableBins& bins, std::span<const d
 Result<PsiTable> VariablePsi(const models::VariableBins& bins, const data::Column& expected,
                              const data::Column& actual) {
   if (expected.type != actual.type) {
-    return Status::Invalid("PSI of variable '" + bins.variable + "': the two samples' columns '" + expected.name +
-                           "' and '" + actual.name + "' have different types");
+    return Status::Invalid("PSI of variable '" + bins.variable + "': the two samples' columns '" +
+                           expected.name + "' and '" + actual.name + "' have different types");
   }
   return PsiFromCounts(BinLabels(bins), CountColumn(bins, expected), CountColumn(bins, actual));
 }

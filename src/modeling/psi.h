@@ -24,7 +24,8 @@ namespace credo::modeling {
 inline constexpr double kPsiShareFloor = 1e-4;
 
 // PSI of two equally long lists of bucket shares (each summing to 1).
-double PopulationStabilityIndex(std::span<const double> expected_shares, std::span<const double> actual_shares);
+double PopulationStabilityIndex(std::span<const double> expected_shares,
+                                std::span<const double> actual_shares);
 
 // One bucket of a PSI report.
 struct PsiBucket {

@@ -8,13 +8,15 @@ namespace credo::modeling {
 Result<models::Scorecard> BuildScorecard(std::vector<models::VariableBins> bins, const LogisticFit& fit,
                                          models::ScorecardScaling scaling) {
   if (bins.size() != fit.coefficients.size()) {
-    return Status::Invalid("scorecard: " + std::to_string(bins.size()) + " binned characteristics but the fit has " +
+    return Status::Invalid("scorecard: " + std::to_string(bins.size()) +
+                           " binned characteristics but the fit has " +
                            std::to_string(fit.coefficients.size()) + " coefficients");
   }
   if (bins.empty()) return Status::Invalid("scorecard: no characteristics to give points to");
   if (!(std::isfinite(scaling.base_score) && scaling.base_odds > 0 && std::isfinite(scaling.base_odds) &&
         scaling.pdo > 0 && std::isfinite(scaling.pdo))) {
-    return Status::Invalid("scorecard: scaling needs a finite base_score and positive, finite base_odds and pdo");
+    return Status::Invalid(
+        "scorecard: scaling needs a finite base_score and positive, finite base_odds and pdo");
   }
   const double n = static_cast<double>(bins.size());
   const double factor = scaling.factor();

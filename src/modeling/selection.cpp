@@ -1,13 +1,12 @@
 #include "modeling/selection.h"
 
+#include <Eigen/Dense>
 #include <algorithm>
 #include <cassert>
 #include <cmath>
 #include <cstdio>
 #include <limits>
 #include <numeric>
-
-#include <Eigen/Dense>
 
 namespace credo::modeling {
 namespace {
@@ -59,10 +58,13 @@ Selection Split(std::vector<Candidate> candidates, const std::vector<bool>& keep
   return s;
 }
 
-// The logistic fit of `bads` on the candidates at `model`, in that order.
+// The logistic fit of `bads` on the candidates at `model`, in that order,
+// starting Newton's method at `start` (intercept first; empty: cold start).
 Result<LogisticFit> FitModel(const std::vector<Candidate>& candidates, const std::vector<size_t>& model,
-                             std::span<const uint8_t> bads, LogisticOptions options) {
+                             std::span<const uint8_t> bads, LogisticOptions options,
+                             std::vector<double> start = {}) {
   std::vector<std::span<const double>> columns;
+  options.start = std::move(start);
   options.column_names.clear();
   for (size_t i : model) {
     columns.push_back(candidates[i].woe);
@@ -104,7 +106,9 @@ class StepwiseSearch {
     for (size_t o = 0; o < outside.size(); ++o) {
       std::vector<size_t> trial = model_;
       trial.push_back(outside[o]);
-      Result<LogisticFit> fit = FitModel(candidates_, trial, bads_, options_.logistic);
+      std::vector<double> start = WarmStart();
+      start.push_back(0);
+      Result<LogisticFit> fit = FitModel(candidates_, trial, bads_, options_.logistic, std::move(start));
       if (!fit.ok()) {
         reasons_[outside[o]] = "cannot enter: " + fit.status().message();
         continue;
@@ -116,7 +120,8 @@ class StepwiseSearch {
         best_fit = std::move(*fit);
       }
     }
-    const bool enters = best < outside.size() && (by_aic() ? best_value < fit_.aic : best_value < options_.p_enter);
+    const bool enters =
+        best < outside.size() && (by_aic() ? best_value < fit_.aic : best_value < options_.p_enter);
     for (size_t o = 0; o < outside.size(); ++o) {
       if (std::isinf(values[o])) continue;  // the fit failed; the reason is set above
       reasons_[outside[o]] = by_aic() ? "not entered: AIC would be " + FormatAic(values[o]) + " against " +
@@ -139,7 +144,8 @@ class StepwiseSearch {
     LogisticFit fit_without;
     if (by_aic()) {
       for (size_t m = 0; m < model_.size(); ++m) {
-        Result<LogisticFit> fit = FitModel(candidates_, Without(m), bads_, options_.logistic);
+        Result<LogisticFit> fit =
+            FitModel(candidates_, Without(m), bads_, options_.logistic, WarmStartWithout(m));
         if (fit.ok() && (leaving == model_.size() || fit->aic < fit_without.aic)) {
           leaving = m;
           fit_without = std::move(*fit);
@@ -150,7 +156,8 @@ class StepwiseSearch {
       leaving = static_cast<size_t>(std::max_element(fit_.p_values.begin(), fit_.p_values.end()) -
                                     fit_.p_values.begin());
       if (!(forced || fit_.p_values[leaving] > options_.p_stay)) return false;
-      Result<LogisticFit> fit = FitModel(candidates_, Without(leaving), bads_, options_.logistic);
+      Result<LogisticFit> fit =
+          FitModel(candidates_, Without(leaving), bads_, options_.logistic, WarmStartWithout(leaving));
       if (!fit.ok()) return false;
       fit_without = std::move(*fit);
     }
@@ -188,6 +195,18 @@ class StepwiseSearch {
     return rest;
   }
 
+  // The current estimate as a warm start for a nested or nesting model.
+  std::vector<double> WarmStart() const {
+    std::vector<double> start = {fit_.intercept};
+    start.insert(start.end(), fit_.coefficients.begin(), fit_.coefficients.end());
+    return start;
+  }
+  std::vector<double> WarmStartWithout(size_t m) const {
+    std::vector<double> start = WarmStart();
+    start.erase(start.begin() + 1 + static_cast<std::ptrdiff_t>(m));
+    return start;
+  }
+
   const std::vector<Candidate>& candidates_;
   std::span<const uint8_t> bads_;
   const StepwiseOptions& options_;
@@ -209,7 +228,8 @@ Result<SelectedModel> SignCheck(std::vector<Candidate> candidates, std::span<con
     CREDO_ASSIGN_OR_RETURN(LogisticFit fit, FitModel(candidates, model, bads, options));
     size_t worst = model.size();
     for (size_t m = 0; m < model.size(); ++m) {
-      if (fit.coefficients[m] > 0 && (worst == model.size() || fit.coefficients[m] > fit.coefficients[worst])) {
+      if (fit.coefficients[m] > 0 &&
+          (worst == model.size() || fit.coefficients[m] > fit.coefficients[worst])) {
         worst = m;
       }
     }
@@ -260,8 +280,8 @@ Selection FilterByCorrelation(std::vector<Candidate> candidates, double max_abs_
       kept.push_back(c);
     } else {
       reasons[c] = "|correlation| " + FormatNumber(strongest) + " > " + FormatNumber(max_abs_correlation) +
-                   " with '" + candidates[partner].variable + "' (IV " + FormatNumber(candidates[partner].iv) +
-                   " against " + FormatNumber(candidates[c].iv) + ")";
+                   " with '" + candidates[partner].variable + "' (IV " +
+                   FormatNumber(candidates[partner].iv) + " against " + FormatNumber(candidates[c].iv) + ")";
     }
   }
   return Split(std::move(candidates), keep, reasons, "correlation");
@@ -294,7 +314,8 @@ Selection FilterByVif(std::vector<Candidate> candidates, double max_vif) {
         ++rr;
       }
       const double r_squared = with.dot(others.colPivHouseholderQr().solve(with));
-      const double vif = 1 - r_squared <= 1e-12 ? std::numeric_limits<double>::infinity() : 1 / (1 - r_squared);
+      const double vif =
+          1 - r_squared <= 1e-12 ? std::numeric_limits<double>::infinity() : 1 / (1 - r_squared);
       const bool lower_iv = worst < active.size() && candidates[active[a]].iv < candidates[active[worst]].iv;
       if (worst == active.size() || vif > worst_vif || (vif == worst_vif && lower_iv)) {
         worst = a;
@@ -304,8 +325,9 @@ Selection FilterByVif(std::vector<Candidate> candidates, double max_vif) {
     if (!(worst_vif > max_vif)) break;
     const size_t c = active[worst];
     keep[c] = false;
-    reasons[c] = std::isinf(worst_vif) ? "VIF infinite (a linear combination of the others) > " + FormatNumber(max_vif)
-                                       : "VIF " + FormatNumber(worst_vif) + " > " + FormatNumber(max_vif);
+    reasons[c] = std::isinf(worst_vif)
+                     ? "VIF infinite (a linear combination of the others) > " + FormatNumber(max_vif)
+                     : "VIF " + FormatNumber(worst_vif) + " > " + FormatNumber(max_vif);
     active.erase(active.begin() + static_cast<std::ptrdiff_t>(worst));
   }
   return Split(std::move(candidates), keep, reasons, "vif");

@@ -280,7 +280,7 @@ Result<MethodOutcome> TryGbdt(const Workbench& w, double search_seconds, bool re
     const double growth = static_cast<double>(all.size()) / static_cast<double>(w.split.train.size());
     GbdtOptions final_options = o;
     final_options.max_trees = std::max(1, static_cast<int>(std::lround((result.best_iteration + 1) * growth)));
-    final_options.early_stopping_rounds = final_options.max_trees + 1;
+    final_options.early_stopping_rounds = 0;  // keep every tree
     Say(w.options, "gbdt: refitting " + std::to_string(final_options.max_trees) + " trees on all rows");
     const std::vector<float> x_all = TreeInput(w.table, w.roles.features, w.bins, all);
     std::vector<double> y_all(all.size());

@@ -3,9 +3,8 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
-#include <numbers>
-
 #include <nlohmann/json.hpp>
+#include <numbers>
 
 namespace credo::models {
 namespace {
@@ -69,7 +68,8 @@ void to_json(nlohmann::json& j, const Scorecard& s) {
     for (size_t b = 0; b < c.points.size(); ++b) jc["bins"][b]["points"] = c.points[b];
     characteristics.push_back(std::move(jc));
   }
-  j = {{"scaling", {{"base_score", s.scaling.base_score}, {"base_odds", s.scaling.base_odds}, {"pdo", s.scaling.pdo}}},
+  j = {{"scaling",
+        {{"base_score", s.scaling.base_score}, {"base_odds", s.scaling.base_odds}, {"pdo", s.scaling.pdo}}},
        {"intercept", s.intercept},
        {"characteristics", std::move(characteristics)}};
 }
@@ -87,7 +87,8 @@ void from_json(const nlohmann::json& j, Scorecard& s) {
     c.coefficient = jc.at("coefficient").get<double>();
     for (const nlohmann::json& jb : jc.at("bins")) c.points.push_back(jb.at("points").get<int>());
     if (c.bins.bins.empty()) {
-      throw nlohmann::json::other_error::create(501, "characteristic '" + c.bins.variable + "' has no bins", &jc);
+      throw nlohmann::json::other_error::create(501, "characteristic '" + c.bins.variable + "' has no bins",
+                                                &jc);
     }
     s.characteristics.push_back(std::move(c));
   }

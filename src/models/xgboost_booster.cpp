@@ -4,10 +4,10 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
-#include <utility>
-
 #include <nlohmann/json.hpp>
+#include <utility>
 
 namespace credo::models {
 namespace {
@@ -76,8 +76,8 @@ Result<LoadedBooster> LoadBooster(std::string_view xgboost_json, int threads) {
 // NumPy's __array_interface__ for a C-contiguous rows x cols float32 matrix,
 // which is what XGBoost's in-place prediction reads.
 std::string DenseArrayInterface(const float* row_major, size_t rows, size_t cols) {
-  return "{\"data\":[" + std::to_string(reinterpret_cast<std::uintptr_t>(row_major)) +
-         ",true],\"shape\":[" + std::to_string(rows) + "," + std::to_string(cols) +
+  return "{\"data\":[" + std::to_string(reinterpret_cast<std::uintptr_t>(row_major)) + ",true],\"shape\":[" +
+         std::to_string(rows) + "," + std::to_string(cols) +
          "],\"strides\":null,\"typestr\":\"<f4\",\"version\":3}";
 }
 
@@ -211,11 +211,13 @@ Result<std::vector<double>> TreeEnsemble::PredictProbability(const float* row_ma
   return Predict(Output::kProbability, row_major, rows, cols);
 }
 
-Result<std::vector<double>> TreeEnsemble::PredictMargin(const float* row_major, size_t rows, size_t cols) const {
+Result<std::vector<double>> TreeEnsemble::PredictMargin(const float* row_major, size_t rows,
+                                                        size_t cols) const {
   return Predict(Output::kMargin, row_major, rows, cols);
 }
 
-Result<std::vector<double>> TreeEnsemble::Contributions(const float* row_major, size_t rows, size_t cols) const {
+Result<std::vector<double>> TreeEnsemble::Contributions(const float* row_major, size_t rows,
+                                                        size_t cols) const {
   return Predict(Output::kContributions, row_major, rows, cols);
 }
 

@@ -223,9 +223,6 @@ std::string_view Name(DeviceOs value) {
   return LevelName(value, kNames);
 }
 
-CivilDate FirstApplicationDate() { return CivilDate::FromDaysSinceEpoch(kFirstDay); }
-CivilDate LastApplicationDate() { return CivilDate::FromDaysSinceEpoch(kFirstDay + kWindowDays - 1); }
-
 std::string ApplicantId(int64_t row) {
   assert(row >= 0 && row < kMaxRows);
   std::string id(11, '0');
@@ -239,7 +236,7 @@ Applicant GenerateApplicant(uint64_t seed, int64_t row) {
   Applicant a;
   a.row = row;
   const int day_in_window = static_cast<int>(rng.UniformInt(kWindowDays));
-  a.application_date = FirstApplicationDate().AddDays(day_in_window);
+  a.application_date = CivilDate::FromDaysSinceEpoch(kFirstDay + day_in_window);
   a.age_years = DrawAge(rng);
   a.gender = rng.Bernoulli(0.58) ? Gender::kMale : Gender::kFemale;
   a.city_tier = Draw<CityTier>(rng, std::array<double, 4>{0.15, 0.30, 0.30, 0.25});

@@ -92,12 +92,10 @@ struct Applicant {
 // The applicant in row `row` (0-based) of the population with `seed`.
 Applicant GenerateApplicant(uint64_t seed, int64_t row);
 
-// "A0000000001" for row 0: "A" and ten digits of row + 1 (0 <= row < kMaxRows).
-std::string ApplicantId(int64_t row);
+// The most rows a population can have: ids have ten digits.
 inline constexpr int64_t kMaxRows = 9'999'999'999;
 
-// The first and last possible application dates (24 months ending 2026-06-30).
-CivilDate FirstApplicationDate();
-CivilDate LastApplicationDate();
+// "A0000000001" for row 0: "A" and ten digits of row + 1 (0 <= row < kMaxRows).
+std::string ApplicantId(int64_t row);
 
 }  // namespace credo::population

@@ -1,7 +1,6 @@
 #include "population/population.h"
 
 #include <algorithm>
-#include <cassert>
 #include <charconv>
 #include <cmath>
 #include <condition_variable>
@@ -84,10 +83,11 @@ class FormattedChunk {
   }
   template <class T>
   void AddOptionalInt(const std::optional<T>& value) {
-    if (value)
+    if (value) {
       AddInt(*value);
-    else
+    } else {
       AddMissing();
+    }
   }
   // A fixed-point number; NaN is missing.
   void AddFixed(double value, int decimals) {
@@ -151,7 +151,7 @@ void FormatApplicant(const Applicant& a, std::span<const double> wide, Formatted
 // c % slots; a worker waits until the writer has emptied its slot.
 class ChunkPipeline {
  public:
-  ChunkPipeline(const PopulationOptions& options)
+  explicit ChunkPipeline(const PopulationOptions& options)
       : options_(options),
         chunks_((options.rows + kRowsPerChunk - 1) / kRowsPerChunk),
         slots_(2 * options.threads) {}

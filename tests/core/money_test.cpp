@@ -25,7 +25,9 @@ TEST(MoneyTest, RejectsWhatWouldLoseAFenOrIsMalformed) {
   for (const char* bad : {"", "-", "1.234", "12a", "1,23.00", "1234,567", ",123", "1.", "1..2", "١٢"}) {
     auto r = ParseMoneyFen(bad);
     EXPECT_FALSE(r.ok()) << bad;
-    if (!r.ok()) EXPECT_EQ(r.status().code(), ErrorCode::kInvalidInput);
+    if (!r.ok()) {
+      EXPECT_EQ(r.status().code(), ErrorCode::kInvalidInput);
+    }
   }
 }
 

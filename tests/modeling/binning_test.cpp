@@ -5,10 +5,9 @@
 #include <cmath>
 #include <fstream>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
-
-#include <nlohmann/json.hpp>
 
 namespace credo::modeling {
 namespace {
@@ -62,7 +61,8 @@ std::vector<const Bin*> RangeBins(const VariableBins& v) {
 }
 
 // Counts per bin recomputed by locating every row; must equal the bins' own counts.
-void ExpectLocateRecounts(const VariableBins& v, std::span<const double> values, std::span<const uint8_t> bads) {
+void ExpectLocateRecounts(const VariableBins& v, std::span<const double> values,
+                          std::span<const uint8_t> bads) {
   std::vector<int64_t> count(v.bins.size()), bad(v.bins.size());
   std::vector<int32_t> fast(values.size());
   LocateAll(v, values, fast);
@@ -83,10 +83,10 @@ void ExpectLocateRecounts(const VariableBins& v, std::span<const double> values,
 
 TEST(BinNumeric, WoeAndIvOfThreeBinsByHand) {
   // Counts (goods, bads) per bin: (90, 10), (160, 40), (50, 50); G = 300, B = 100.
-  //   WOE1 = ln((90/300)/(10/100))  = ln 3        =  1.098612, IV1 = (0.3 - 0.1) * 1.098612          = 0.219722
-  //   WOE2 = ln((160/300)/(40/100)) = ln(4/3)     =  0.287682, IV2 = (0.533333 - 0.4) * 0.287682     = 0.038358
-  //   WOE3 = ln((50/300)/(50/100))  = ln(1/3)     = -1.098612, IV3 = (0.166667 - 0.5) * -1.098612    = 0.366204
-  //   IV = 0.624284
+  //   WOE1 = ln((90/300)/(10/100))  = ln 3        =  1.098612, IV1 = (0.3 - 0.1) * 1.098612          =
+  //   0.219722 WOE2 = ln((160/300)/(40/100)) = ln(4/3)     =  0.287682, IV2 = (0.533333 - 0.4) * 0.287682 =
+  //   0.038358 WOE3 = ln((50/300)/(50/100))  = ln(1/3)     = -1.098612, IV3 = (0.166667 - 0.5) * -1.098612 =
+  //   0.366204 IV = 0.624284
   const Rows rows = ReadCountsFixture("woe_three_bins.csv");
   const std::vector<double> values = Numbers(rows.keys);
   const std::vector<double> cuts = {20, 10};  // any order
@@ -113,8 +113,9 @@ TEST(BinNumeric, WoeAndIvOfThreeBinsByHand) {
 
 TEST(BinNumeric, BinWithoutBadsGetsHalfAddedForItsWoe) {
   // Bin 1: 20 goods, 0 bads; bin 2: 20 goods, 10 bads. G = 40, B = 10.
-  //   WOE1 = ln(((20 + 0.5)/40) / ((0 + 0.5)/10)) = ln(10.25) = 2.327278; IV1 = (0.5 - 0) * 2.327278 = 1.163639
-  //   WOE2 = ln((20/40) / (10/10)) = ln 0.5 = -0.693147;                   IV2 = (0.5 - 1) * -0.693147 = 0.346574
+  //   WOE1 = ln(((20 + 0.5)/40) / ((0 + 0.5)/10)) = ln(10.25) = 2.327278; IV1 = (0.5 - 0) * 2.327278
+  //   = 1.163639 WOE2 = ln((20/40) / (10/10)) = ln 0.5 = -0.693147;                   IV2 = (0.5 - 1) *
+  //   -0.693147 = 0.346574
   std::vector<double> values(50, 2.0);
   std::vector<uint8_t> bads(50, 0);
   std::fill(values.begin(), values.begin() + 20, 1.0);
@@ -135,10 +136,13 @@ TEST(BinNumeric, MissingAndSpecialBins) {
   std::mt19937 rng(7);
   for (int i = 0; i < 3000; ++i) {
     double x = i % 100;
-    if (i % 10 == 0) x = kNaN;
-    else if (i % 7 == 0) x = -1;
+    if (i % 10 == 0)
+      x = kNaN;
+    else if (i % 7 == 0)
+      x = -1;
     values.push_back(x);
-    bads.push_back(std::uniform_real_distribution<>(0, 1)(rng) < 0.1 + (std::isnan(x) ? 0.2 : x / 400) ? 1 : 0);
+    bads.push_back(std::uniform_real_distribution<>(0, 1)(rng) < 0.1 + (std::isnan(x) ? 0.2 : x / 400) ? 1
+                                                                                                       : 0);
   }
   BinningOptions options;
   options.special_values = {999, -1};  // 999 never occurs: no bin for it
@@ -218,13 +222,18 @@ Trend ShapeOf(const std::vector<double>& rates) {
 bool ShapeAllowed(Monotonicity mode, Trend shape, size_t bins) {
   if (bins == 1) return true;
   switch (mode) {
-    case Monotonicity::kAscending: return shape == Trend::kAscending;
-    case Monotonicity::kDescending: return shape == Trend::kDescending;
-    case Monotonicity::kAuto: return shape == Trend::kAscending || shape == Trend::kDescending;
-    case Monotonicity::kPeak: return shape == Trend::kAscending || shape == Trend::kDescending || shape == Trend::kPeak;
+    case Monotonicity::kAscending:
+      return shape == Trend::kAscending;
+    case Monotonicity::kDescending:
+      return shape == Trend::kDescending;
+    case Monotonicity::kAuto:
+      return shape == Trend::kAscending || shape == Trend::kDescending;
+    case Monotonicity::kPeak:
+      return shape == Trend::kAscending || shape == Trend::kDescending || shape == Trend::kPeak;
     case Monotonicity::kValley:
       return shape == Trend::kAscending || shape == Trend::kDescending || shape == Trend::kValley;
-    case Monotonicity::kNone: return true;
+    case Monotonicity::kNone:
+      return true;
   }
   return false;
 }
@@ -289,8 +298,8 @@ TEST(BinNumeric, PeakAndValleyBeatMonotoneOnTheirShape) {
 
 // The best IV over all partitions of `fine` (counts, bads) into contiguous
 // groups meeting the constraints: brute force over the 2^(k-1) cut sets.
-double BruteForceBestIv(const std::vector<std::pair<int64_t, int64_t>>& fine, int64_t all_goods, int64_t all_bads,
-                        const BinningOptions& o, Monotonicity mode) {
+double BruteForceBestIv(const std::vector<std::pair<int64_t, int64_t>>& fine, int64_t all_goods,
+                        int64_t all_bads, const BinningOptions& o, Monotonicity mode) {
   const size_t k = fine.size();
   int64_t range_rows = 0;
   for (auto [c, b] : fine) range_rows += c;
@@ -308,7 +317,8 @@ double BruteForceBestIv(const std::vector<std::pair<int64_t, int64_t>>& fine, in
     double iv = 0;
     for (auto [count, bads] : groups) {
       const int64_t goods = count - bads;
-      ok &= count >= o.min_bin_share * range_rows && bads >= o.min_bads_per_bin && goods >= o.min_bads_per_bin;
+      ok &=
+          count >= o.min_bin_share * range_rows && bads >= o.min_bads_per_bin && goods >= o.min_bads_per_bin;
       rates.push_back(static_cast<double>(bads) / count);
       const double g = static_cast<double>(goods) / all_goods, b = static_cast<double>(bads) / all_bads;
       iv += (g - b) * std::log(g / b);  // constraints guarantee goods, bads > 0
@@ -354,10 +364,11 @@ TEST(BinNumeric, DynamicProgrammeMatchesBruteForceOnSmallCases) {
       o.monotonicity = mode;
       auto r = BinNumeric("x", values, bads, o);
       ASSERT_TRUE(r.ok()) << r.status().ToString();
-      const double brute = mode == Monotonicity::kAuto
-                               ? std::max(BruteForceBestIv(fine, all_goods, all_bads, o, Monotonicity::kAscending),
-                                          BruteForceBestIv(fine, all_goods, all_bads, o, Monotonicity::kDescending))
-                               : BruteForceBestIv(fine, all_goods, all_bads, o, mode);
+      const double brute =
+          mode == Monotonicity::kAuto
+              ? std::max(BruteForceBestIv(fine, all_goods, all_bads, o, Monotonicity::kAscending),
+                         BruteForceBestIv(fine, all_goods, all_bads, o, Monotonicity::kDescending))
+              : BruteForceBestIv(fine, all_goods, all_bads, o, mode);
       SCOPED_TRACE("seed " + std::to_string(seed) + " mode " + std::to_string(static_cast<int>(mode)));
       ASSERT_GT(brute, -kInf);  // a single group is always feasible here
       EXPECT_NEAR(r->iv, brute, 1e-9);
@@ -387,6 +398,26 @@ TEST(BinNumeric, CutsAreDataValuesAndTiesAreNeverSplit) {
   }
   ExpectLocateRecounts(*r, values, bads);
   // The bins survive the artifact's JSON unchanged: every row lands in the same bin.
+  const VariableBins reread = nlohmann::json(*r).get<VariableBins>();
+  for (double x : values) ASSERT_EQ(reread.Locate(x), r->Locate(x)) << x;
+}
+
+TEST(BinNumeric, InfiniteValuesJoinTheEndBins) {
+  // Cuts must be finite (JSON writes an infinite edge as null = unbounded).
+  std::vector<double> values;
+  std::vector<uint8_t> bads;
+  for (int i = 0; i < 2000; ++i) {
+    values.push_back(i < 300 ? -kInf : i >= 1700 ? kInf : i);
+    bads.push_back(i % 4 == 0 || i > 1500);
+  }
+  BinningOptions options;
+  options.monotonicity = Monotonicity::kNone;
+  auto r = BinNumeric("x", values, bads, options);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  for (const Bin* b : RangeBins(*r)) {
+    EXPECT_TRUE(b == RangeBins(*r).back() || std::isfinite(b->upper)) << b->Label();
+  }
+  ExpectLocateRecounts(*r, values, bads);
   const VariableBins reread = nlohmann::json(*r).get<VariableBins>();
   for (double x : values) ASSERT_EQ(reread.Locate(x), r->Locate(x)) << x;
 }
@@ -441,6 +472,9 @@ TEST(BinNumeric, ErrorsNameTheVariable) {
   }
   BinningOptions bad_options;
   bad_options.fine_bins = 1;
+  EXPECT_FALSE(BinNumeric("age", values, bads, bad_options).ok());
+  bad_options = {};
+  bad_options.max_bins = 51;
   EXPECT_FALSE(BinNumeric("age", values, bads, bad_options).ok());
   const std::vector<double> nan_cut = {kNaN};
   EXPECT_FALSE(BinNumeric("age", values, bads, {}, &nan_cut).ok());
@@ -564,6 +598,34 @@ TEST(BinCategorical, UserGroupsAndTheOtherBin) {
   EXPECT_FALSE(BinCategorical("region", s.codes, s.levels, s.bads, BinningOptions{}, &overlapping).ok());
   const std::vector<int32_t> bad_codes(s.codes.size(), 9);
   EXPECT_FALSE(BinCategorical("region", bad_codes, s.levels, s.bads, BinningOptions{}).ok());
+}
+
+TEST(BinCategorical, ManyLevelsArePreMergedToFineBins) {
+  // 40 levels of ~2.5% each, none rare: the rate-ordered levels are merged
+  // into at most fine_bins = 6 runs before the optimisation.
+  CategoricalSample s;
+  std::mt19937 rng(31);
+  for (int level = 0; level < 40; ++level) s.levels.push_back("L" + std::to_string(level));
+  for (int i = 0; i < 8000; ++i) {
+    const int level = std::uniform_int_distribution<>(0, 39)(rng);
+    s.codes.push_back(level);
+    s.bads.push_back(std::uniform_real_distribution<>(0, 1)(rng) < 0.02 + 0.005 * level);
+  }
+  BinningOptions options;
+  options.rare_category_share = 0;
+  options.fine_bins = 6;
+  options.max_bins = 50;
+  options.min_bin_share = 0;
+  options.min_bads_per_bin = 0;
+  auto r = BinCategorical("many", s.codes, s.levels, s.bads, options);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const std::vector<const Bin*> groups = RangeBins(*r);
+  EXPECT_GE(groups.size(), 2u);
+  EXPECT_LE(groups.size(), 6u);
+  size_t listed = 0;
+  for (const Bin* b : groups) listed += b->categories.size();
+  EXPECT_EQ(listed, 40u);  // every level in exactly one bin (the recount checks which)
+  ExpectCategoricalRecounts(*r, s);
 }
 
 TEST(BinAll, MatchesOneByOneAndKeepsOrder) {

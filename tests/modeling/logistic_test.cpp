@@ -1,15 +1,15 @@
 #include "modeling/logistic.h"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 namespace credo::modeling {
 namespace {
@@ -147,6 +147,21 @@ TEST(FitLogisticTest, RowSubsetEqualsFittingTheCopiedRows) {
   EXPECT_EQ(subset->standard_errors, copied->standard_errors);
 }
 
+TEST(FitLogisticTest, WarmStartReachesTheSameEstimate) {
+  const Fixture f = ReadFixture();
+  Result<LogisticFit> cold = FitLogistic(Spans(f.x), f.bads);
+  ASSERT_TRUE(cold.ok());
+  LogisticOptions options;
+  options.start = {-1.0, -0.5, 0.0, 0.5};
+  Result<LogisticFit> warm = FitLogistic(Spans(f.x), f.bads, options);
+  ASSERT_TRUE(warm.ok()) << warm.status().ToString();
+  EXPECT_NEAR(warm->intercept, cold->intercept, 1e-10);
+  for (size_t j = 0; j < 3; ++j) EXPECT_NEAR(warm->coefficients[j], cold->coefficients[j], 1e-10);
+  options.start = {-1.0, -0.5};
+  EXPECT_THAT(FitLogistic(Spans(f.x), f.bads, options).status().message(),
+              HasSubstr("the start has 2 values"));
+}
+
 TEST(FitLogisticTest, PerfectSeparationIsAnErrorNamingTheVariable) {
   // bad exactly when x > 5: the slope runs to +infinity.
   std::vector<double> x, noise;
@@ -189,8 +204,9 @@ TEST(FitLogisticTest, CollinearColumnsAreAnErrorNamingThem) {
   options.column_names = {"a", "b", "c", "a_plus_2c"};
   Result<LogisticFit> fit = FitLogistic({f.x[0], f.x[1], f.x[2], sum}, f.bads, options);
   ASSERT_FALSE(fit.ok());
-  EXPECT_THAT(fit.status().message(), AllOf(HasSubstr("singular"), HasSubstr("'a_plus_2c' is a linear combination "
-                                                                             "of 'a', 'c'")));
+  EXPECT_THAT(fit.status().message(),
+              AllOf(HasSubstr("singular"), HasSubstr("'a_plus_2c' is a linear combination "
+                                                     "of 'a', 'c'")));
 }
 
 TEST(FitLogisticTest, RejectsConstantColumnsBadTargetsAndNonFiniteValues) {

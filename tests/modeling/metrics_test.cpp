@@ -93,7 +93,8 @@ TEST(RocCurve, EndsAtCornersAndItsAreaIsTheAuc) {
   double area = 0;
   for (size_t i = 1; i < full->size(); ++i) {
     const RocPoint &a = (*full)[i - 1], &b = (*full)[i];
-    area += (b.false_positive_rate - a.false_positive_rate) * (a.true_positive_rate + b.true_positive_rate) / 2;
+    area +=
+        (b.false_positive_rate - a.false_positive_rate) * (a.true_positive_rate + b.true_positive_rate) / 2;
   }
   EXPECT_NEAR(area, *Auc(scores, bads), 1e-12);
 
@@ -125,9 +126,9 @@ TEST(KsCurve, ItsLargestGapIsTheKs) {
 }
 
 TEST(DecileTable, FourBandsByHand) {
-  // Riskiest first, ties by row: (0.9 bad) (0.8 bad) | (0.8 good) (0.7 bad) | (0.6 bad) (0.6 good) | (0.3) (0.2).
-  // Overall bad rate 0.5. Band bads 2, 1, 1, 0 -> rates 1, 0.5, 0.5, 0; lift 2, 1, 1, 0;
-  // cumulative capture 50, 75, 100, 100 %.
+  // Riskiest first, ties by row: (0.9 bad) (0.8 bad) | (0.8 good) (0.7 bad) | (0.6 bad) (0.6 good) | (0.3)
+  // (0.2). Overall bad rate 0.5. Band bads 2, 1, 1, 0 -> rates 1, 0.5, 0.5, 0; lift 2, 1, 1, 0; cumulative
+  // capture 50, 75, 100, 100 %.
   auto table = DecileTable(kScores, kBads, 4);
   ASSERT_TRUE(table.ok());
   ASSERT_EQ(table->size(), 4u);

@@ -1,12 +1,11 @@
 #include "modeling/scorecard_builder.h"
 
-#include <cmath>
-#include <cstdlib>
-#include <limits>
-#include <vector>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <vector>
 
 namespace credo::modeling {
 namespace {
@@ -63,9 +62,10 @@ TEST(BuildScorecardTest, PointsPerBinByHand) {
 TEST(BuildScorecardTest, ScoreIsWithinHalfAPointPerCharacteristicOfTheExactScore) {
   const std::vector<double> intercepts = {-2.7, 0.35};
   for (double b0 : intercepts) {
-    Result<models::Scorecard> card = BuildScorecard(
-        {Bins("a", {-1.1, -0.25, 0.3, 0.9}, 0.05), Bins("b", {-0.7, 0.2}, -0.3), Bins("c", {-0.45, 0.6, 1.4}, 0)},
-        Fit(b0, {-0.9, -0.4, -1.3}));
+    Result<models::Scorecard> card =
+        BuildScorecard({Bins("a", {-1.1, -0.25, 0.3, 0.9}, 0.05), Bins("b", {-0.7, 0.2}, -0.3),
+                        Bins("c", {-0.45, 0.6, 1.4}, 0)},
+                       Fit(b0, {-0.9, -0.4, -1.3}));
     ASSERT_TRUE(card.ok());
     const models::ScorecardScaling& s = card->scaling;
     for (int a = 0; a < 5; ++a) {
@@ -74,7 +74,8 @@ TEST(BuildScorecardTest, ScoreIsWithinHalfAPointPerCharacteristicOfTheExactScore
           const std::vector<int> bins = {a, b, c};
           double log_odds = b0;
           for (size_t i = 0; i < 3; ++i) {
-            log_odds += card->characteristics[i].coefficient * card->characteristics[i].bins.bins[bins[i]].woe;
+            log_odds +=
+                card->characteristics[i].coefficient * card->characteristics[i].bins.bins[bins[i]].woe;
           }
           const double exact = s.offset() - s.factor() * log_odds;
           EXPECT_LE(std::abs(card->Score(bins) - exact), 1.5) << a << b << c;

@@ -1,12 +1,12 @@
 #include "modeling/selection.h"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <random>
 #include <string>
 #include <vector>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 namespace credo::modeling {
 namespace {
@@ -158,11 +158,11 @@ TEST_P(StepwiseTest, PicksTheTwoVariablesThatMatter) {
   EXPECT_THAT(DroppedNames(s->dropped), ElementsAre("x3@stepwise", "x4@stepwise", "x5@stepwise"));
 }
 
-INSTANTIATE_TEST_SUITE_P(AllDirections, StepwiseTest,
-                         ::testing::Combine(::testing::Values(StepwiseDirection::kForward,
-                                                              StepwiseDirection::kBackward,
-                                                              StepwiseDirection::kBoth),
-                                            ::testing::Values(StepwiseCriterion::kAic, StepwiseCriterion::kPValue)));
+INSTANTIATE_TEST_SUITE_P(
+    AllDirections, StepwiseTest,
+    ::testing::Combine(::testing::Values(StepwiseDirection::kForward, StepwiseDirection::kBackward,
+                                         StepwiseDirection::kBoth),
+                       ::testing::Values(StepwiseCriterion::kAic, StepwiseCriterion::kPValue)));
 
 TEST(StepwiseCapTest, StopsAtTheCapKeepingTheStrongestVariable) {
   // x1 (coefficient -1) lowers AIC more than x2 (-0.7), so with a cap of one
@@ -176,7 +176,9 @@ TEST(StepwiseCapTest, StopsAtTheCapKeepingTheStrongestVariable) {
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     EXPECT_THAT(Names(s->kept), ElementsAre("x1"));
     for (const DroppedVariable& d : s->dropped) {
-      if (d.variable == "x2") EXPECT_THAT(d.reason, HasSubstr("cap of 1"));
+      if (d.variable == "x2") {
+        EXPECT_THAT(d.reason, HasSubstr("cap of 1"));
+      }
     }
   }
 }
@@ -207,8 +209,9 @@ TEST(SelectVariablesTest, RunsTheChainAndReportsEveryDropInOrder) {
   Result<SelectedModel> model = SelectVariables(candidates, data.bads);
   ASSERT_TRUE(model.ok()) << model.status().ToString();
   EXPECT_THAT(Names(model->selection.kept), ElementsAre("x1", "x2"));
-  EXPECT_THAT(DroppedNames(model->selection.dropped),
-              ElementsAre("weak@iv", "x1_copy@correlation", "x3@stepwise", "x4@stepwise", "x5@stepwise", "w@sign"));
+  EXPECT_THAT(
+      DroppedNames(model->selection.dropped),
+      ElementsAre("weak@iv", "x1_copy@correlation", "x3@stepwise", "x4@stepwise", "x5@stepwise", "w@sign"));
   // The returned fit is the fit of the kept variables, in kept order.
   Result<LogisticFit> direct = FitLogistic({data.x1, data.x2}, data.bads);
   ASSERT_TRUE(direct.ok());

@@ -1,11 +1,11 @@
 #include "models/scorecard.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <limits>
-#include <vector>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 namespace credo::models {
 namespace {
@@ -27,7 +27,8 @@ Bin Missing(double woe) {
   return b;
 }
 
-Characteristic Make(std::string variable, double coefficient, std::vector<Bin> bins, std::vector<int> points) {
+Characteristic Make(std::string variable, double coefficient, std::vector<Bin> bins,
+                    std::vector<int> points) {
   Characteristic c;
   c.bins.variable = std::move(variable);
   c.bins.bins = std::move(bins);
@@ -41,11 +42,11 @@ Characteristic Make(std::string variable, double coefficient, std::vector<Bin> b
 Scorecard HandCard() {
   Scorecard card;
   card.intercept = -2;
-  card.characteristics.push_back(Make("age_years", -0.8,
-                                      {Range(-kInf, 25, -0.6), Range(25, 40, 0.1), Range(40, kInf, 0.7), Missing(0)},
-                                      {259, 275, 289, 272}));
   card.characteristics.push_back(
-      Make("months_on_book", -0.5, {Range(-kInf, 12, -0.4), Range(12, kInf, 0.5), Missing(0)}, {267, 280, 272}));
+      Make("age_years", -0.8, {Range(-kInf, 25, -0.6), Range(25, 40, 0.1), Range(40, kInf, 0.7), Missing(0)},
+           {259, 275, 289, 272}));
+  card.characteristics.push_back(Make(
+      "months_on_book", -0.5, {Range(-kInf, 12, -0.4), Range(12, kInf, 0.5), Missing(0)}, {267, 280, 272}));
   card.characteristics.push_back(
       Make("inquiries_6m", -0.3, {Range(-kInf, 2, 1.0), Range(2, kInf, -0.9), Missing(0)}, {30, 16, 20}));
   return card;

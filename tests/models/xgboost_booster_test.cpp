@@ -128,7 +128,8 @@ TEST_F(PythonModelTest, SaveThenLoadScoresIdentically) {
   EXPECT_EQ(reloaded->num_trees(), trees_->num_trees());
   EXPECT_EQ(reloaded->feature_names(), trees_->feature_names());
   const float* x = input_.values.data();
-  EXPECT_EQ(*reloaded->PredictProbability(x, input_.rows(), 4), *trees_->PredictProbability(x, input_.rows(), 4));
+  EXPECT_EQ(*reloaded->PredictProbability(x, input_.rows(), 4),
+            *trees_->PredictProbability(x, input_.rows(), 4));
   EXPECT_EQ(*reloaded->Contributions(x, input_.rows(), 4), *trees_->Contributions(x, input_.rows(), 4));
 }
 

@@ -58,8 +58,14 @@ TEST(DefaultProcessTest, RiskyApplicantMatchesHandCalculation) {
   a.device_os = DeviceOs::kAndroid;
   a.phone_tenure_months.reset();
   a.device_tenure_months = 1;
-  a.bureau = BureauSummary{.accounts = 1, .inquiries_1m = 2, .inquiries_3m = 4, .inquiries_6m = 6,
-                           .inquiries_12m = 8, .worst_dpd_24m = 45, .card_utilisation = 0.95, .lenders_90d = 6};
+  a.bureau = BureauSummary{.accounts = 1,
+                           .inquiries_1m = 2,
+                           .inquiries_3m = 4,
+                           .inquiries_6m = 6,
+                           .inquiries_12m = 8,
+                           .worst_dpd_24m = 45,
+                           .card_utilisation = 0.95,
+                           .lenders_90d = 6};
   a.unobserved_risk = 0.5;
   // -4.965 + 0.002 (20-37)^2 = 0.578 age + 0.15 male + 0.30 junior_high + 0.80 unemployed
   // + 0.45 income missing + 0.55 social_media + 0.12 revolving + 0.20 ln(20000/5000) amount
@@ -129,7 +135,8 @@ TEST(DefaultProcessTest, DocumentedStepsAndCaps) {
   // The U in age is symmetric about 37: 27 and 47 both add 0.002 * 100.
   EXPECT_NEAR(with([](Applicant& a) { a.age_years = 27; }), 0.2, 1e-12);
   EXPECT_NEAR(with([](Applicant& a) { a.age_years = 47; }), 0.2, 1e-12);
-  // Income protection flattens above 12,000: 12,000 -> 24,000 saves 0.12 ln 2, 3,000 -> 6,000 saves 0.70 ln 2.
+  // Income protection flattens above 12,000: 12,000 -> 24,000 saves 0.12 ln 2, 3,000 -> 6,000 saves 0.70
+  // ln 2.
   EXPECT_NEAR(with([](Applicant& a) { a.monthly_income_yuan = 24000; }) -
                   with([](Applicant& a) { a.monthly_income_yuan = 12000; }),
               -0.12 * 0.69314718055994531, 1e-12);

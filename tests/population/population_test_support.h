@@ -3,6 +3,8 @@
 // comma split is exact), and binomial tolerances.
 #pragma once
 
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -41,7 +43,10 @@ inline std::string ReadBytes(const std::string& path) {
   return bytes.str();
 }
 
-inline std::string TempPath(const std::string& name) { return ::testing::TempDir() + "credo_population_" + name; }
+// A file name of this test process's own: ctest runs tests in parallel processes.
+inline std::string TempPath(const std::string& name) {
+  return ::testing::TempDir() + "credo_population_" + std::to_string(::getpid()) + "_" + name;
+}
 
 // Sum of independent Bernoulli(p_i) draws: the observed count must lie within
 // 4 standard deviations, sqrt(sum p_i (1 - p_i)), of sum p_i. A correct
