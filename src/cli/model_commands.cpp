@@ -287,7 +287,7 @@ void AddScoreCommand(CLI::App* model, Action* action) {
       for (size_t r = 0; r < scored.size(); ++r) {
         row.clear();
         if (id_column) row.push_back(id_column->ValueText(r));
-        std::snprintf(buf, sizeof buf, "%.6f", scored[r].probability);
+        std::snprintf(buf, sizeof buf, "%.10g", scored[r].probability);
         row.push_back(buf);
         if (has_score) row.push_back(std::to_string(*scored[r].score));
         for (size_t k = 0; k < f->reasons; ++k) {

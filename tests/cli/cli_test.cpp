@@ -145,4 +145,36 @@ TEST_F(CliTest, ScoringDataMissingAFeatureNamesTheColumn) {
   EXPECT_FALSE(fs::exists(Path("s.csv")));
 }
 
+// A model saved by XGBoost in Python (tests/models/fixtures/xgboost/make_fixture.py)
+// imports and, through `credo model score`, gives XGBoost's own probabilities.
+TEST_F(CliTest, ImportedXgboostModelScoresAsXgboostDid) {
+  const std::string fixtures = std::string(CREDO_SOURCE_DIR) + "/tests/models/fixtures/xgboost/";
+  CommandRun imported = Credo("model import-xgboost --json " + fixtures + "model.json" +
+                              " --features utilization,months_on_book,inquiries_6m,income_k --out " +
+                              Path("imported/model.json"));
+  ASSERT_EQ(imported.exit_code, 0) << imported.output;
+  CommandRun score = Credo("model score --model " + Path("imported/model.json") + " --data " + fixtures +
+                           "input.csv --out " + Path("scores.csv") + " --reasons 1");
+  ASSERT_EQ(score.exit_code, 0) << score.output;
+  std::ifstream got(Path("scores.csv")), want(fixtures + "expected.csv");
+  std::string got_line, want_line;
+  std::getline(got, got_line);
+  std::getline(want, want_line);
+  size_t rows = 0;
+  while (std::getline(want, want_line)) {
+    ASSERT_TRUE(std::getline(got, got_line));
+    const double expected = std::stod(want_line.substr(0, want_line.find(',')));
+    const double actual = std::stod(got_line.substr(0, got_line.find(',')));
+    EXPECT_NEAR(actual, expected, 1e-6) << "row " << rows;
+    ++rows;
+  }
+  EXPECT_GT(rows, 10u);
+
+  CommandRun wrong = Credo("model import-xgboost --json " + fixtures + "model.json --features a,b --out " +
+                           Path("wrong/model.json"));
+  EXPECT_EQ(wrong.exit_code, 2);
+  EXPECT_NE(wrong.output.find("reads 4 features but 2"), std::string::npos) << wrong.output;
+  EXPECT_FALSE(fs::exists(Path("wrong/model.json")));
+}
+
 }  // namespace
