@@ -56,6 +56,10 @@ struct TrainFlags {
   double time_budget = 45, validation_share = 0.25, min_bin_share = 0.05, min_iv = 0.02;
   double base_score = 600, base_odds = 50, pdo = 20;
   int max_bins = 8, max_variables = 20;
+  int64_t min_bads_per_bin = 5;
+  double l2 = 0;
+  std::string stepwise = "both", stepwise_criterion = "aic";
+  std::vector<std::string> gbdt_monotone;
   uint64_t seed = 42;
   std::string monotonic = "auto";
   bool json_output = false;
@@ -71,6 +75,9 @@ void AddDataFlags(CLI::App* cmd, TrainFlags* f) {
       ->capture_default_str()
       ->check(CLI::Range(0.001, 0.5));
   cmd->add_option("--max-bins", f->max_bins, "Most bins per variable")->capture_default_str()->check(CLI::Range(2, 50));
+  cmd->add_option("--min-bads-per-bin", f->min_bads_per_bin, "Fewest bads (and goods) in one bin")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{100000}));
   cmd->add_option("--monotonic", f->monotonic, "Event-rate shape across bins")
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "ascending", "descending", "peak", "valley", "none"}));
@@ -99,6 +106,7 @@ Result<modeling::TrainingOptions> ToOptions(const TrainFlags& f) {
   o.binning.min_bin_share = f.min_bin_share;
   o.binning.max_bins = f.max_bins;
   o.binning.special_values = f.special_values;
+  o.binning.min_bads_per_bin = f.min_bads_per_bin;
   o.binning.monotonicity = f.monotonic == "ascending"    ? modeling::Monotonicity::kAscending
                            : f.monotonic == "descending" ? modeling::Monotonicity::kDescending
                            : f.monotonic == "peak"       ? modeling::Monotonicity::kPeak
@@ -106,8 +114,22 @@ Result<modeling::TrainingOptions> ToOptions(const TrainFlags& f) {
                            : f.monotonic == "none"       ? modeling::Monotonicity::kNone
                                                          : modeling::Monotonicity::kAuto;
   o.scaling = {f.base_score, f.base_odds, f.pdo};
-  o.min_iv = f.min_iv;
-  o.max_scorecard_variables = f.max_variables;
+  o.selection.min_iv = f.min_iv;
+  o.selection.stepwise.max_variables = f.max_variables;
+  o.selection.stepwise.direction = f.stepwise == "forward"    ? modeling::StepwiseDirection::kForward
+                                   : f.stepwise == "backward" ? modeling::StepwiseDirection::kBackward
+                                                              : modeling::StepwiseDirection::kBoth;
+  o.selection.stepwise.criterion =
+      f.stepwise_criterion == "p-value" ? modeling::StepwiseCriterion::kPValue : modeling::StepwiseCriterion::kAic;
+  o.selection.stepwise.logistic.l2 = f.l2;
+  for (const std::string& item : f.gbdt_monotone) {
+    const size_t colon = item.rfind(':');
+    const std::string direction = colon == std::string::npos ? "" : item.substr(colon + 1);
+    if (direction != "1" && direction != "+1" && direction != "-1") {
+      return Status::Usage("--gbdt-monotone: '" + item + "' is not FEATURE:+1 or FEATURE:-1");
+    }
+    o.gbdt_monotone[item.substr(0, colon)] = direction == "-1" ? -1 : 1;
+  }
   if (!f.cuts_file.empty()) {
     std::ifstream in(f.cuts_file);
     if (!in) return Status::NotFound("cannot open the cuts file", f.cuts_file);
@@ -167,6 +189,18 @@ void AddTrainCommand(CLI::App* model, Action* action) {
   cmd->add_option("--min-iv", f->min_iv, "Scorecard: leave out variables below this information value")
       ->capture_default_str();
   cmd->add_option("--max-variables", f->max_variables, "Scorecard: most characteristics")->capture_default_str();
+  cmd->add_option("--stepwise", f->stepwise, "Scorecard: stepwise direction")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"forward", "backward", "both"}));
+  cmd->add_option("--stepwise-criterion", f->stepwise_criterion, "Scorecard: enter/remove by AIC or by p-value")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"aic", "p-value"}));
+  cmd->add_option("--l2", f->l2, "Scorecard: L2 penalty of the logistic regression")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--gbdt-monotone", f->gbdt_monotone,
+                  "GBDT monotone constraints, FEATURE:+1 (risk rises with the value) or FEATURE:-1")
+      ->delimiter(',');
   cmd->add_option("--base-score", f->base_score, "Scorecard points at the base odds")->capture_default_str();
   cmd->add_option("--base-odds", f->base_odds, "Good:bad odds at the base score")->capture_default_str();
   cmd->add_option("--pdo", f->pdo, "Points to double the odds")->capture_default_str();

@@ -146,7 +146,7 @@ Result<models::Scorecard> FitScorecardOn(const Workbench& w, const std::vector<s
     kept_bins.push_back(bins[f]);
   }
   for (const auto& col : woe) columns.emplace_back(col);
-  LogisticOptions lo;
+  LogisticOptions lo = w.options.selection.stepwise.logistic;
   lo.column_names = names;
   CREDO_ASSIGN_OR_RETURN(LogisticFit fit, FitLogistic(columns, Gather(w.bads, rows), lo));
   CREDO_ASSIGN_OR_RETURN(models::Scorecard card, BuildScorecard(std::move(kept_bins), fit, w.options.scaling));
@@ -164,13 +164,10 @@ Result<MethodOutcome> TryScorecard(const Workbench& w, bool refit) {
     woe[f] = WoeOf(w.table.column(w.roles.features[f]), w.bins[f], w.split.train);
     candidates.push_back({w.bins[f].variable, w.bins[f].iv, woe[f]});
   }
-  SelectionOptions so;
-  so.min_iv = w.options.min_iv;
-  so.stepwise.max_variables = w.options.max_scorecard_variables;
-  CREDO_ASSIGN_OR_RETURN(SelectedModel selected, SelectVariables(std::move(candidates), train_bads, so));
+  CREDO_ASSIGN_OR_RETURN(SelectedModel selected, SelectVariables(std::move(candidates), train_bads, w.options.selection));
   if (selected.selection.kept.empty()) {
     return Status::Invalid("no variable survived selection for the scorecard (IV threshold " +
-                           Fixed(w.options.min_iv, 3) + ")");
+                           Fixed(w.options.selection.min_iv, 3) + ")");
   }
   std::vector<size_t> kept;
   for (const Candidate& c : selected.selection.kept) {
@@ -254,6 +251,16 @@ Result<MethodOutcome> TryGbdt(const Workbench& w, double search_seconds, bool re
 
   GbdtOptions base;
   base.seed = w.options.seed & 0x7FFFFFFFFFFFFFFFULL;
+  if (!w.options.gbdt_monotone.empty()) {
+    base.monotone_constraints.assign(names.size(), 0);
+    for (const auto& [feature, direction] : w.options.gbdt_monotone) {
+      auto it = std::find(names.begin(), names.end(), feature);
+      if (it == names.end()) {
+        return Status::Usage("--gbdt-monotone names '" + feature + "', which is not a feature of this model");
+      }
+      base.monotone_constraints[it - names.begin()] = direction;
+    }
+  }
   GbdtSearchOptions search;
   search.time_budget_seconds = std::max(1.0, search_seconds);
   Say(w.options, "gbdt: searching hyper-parameters for up to " + Fixed(search.time_budget_seconds, 0) + " s");
@@ -510,7 +517,7 @@ Result<json> BinTable(const data::Table& table, const TrainingOptions& options) 
                          {"type", data::ColumnTypeName(table.column(p.roles.features[f]).type)},
                          {"iv", bins[f].iv},
                          {"trend", models::TrendName(bins[f].trend)},
-                         {"status", bins[f].iv >= options.min_iv ? "IV above threshold" : "weak (IV below threshold)"},
+                         {"status", bins[f].iv >= options.selection.min_iv ? "IV above threshold" : "weak (IV below threshold)"},
                          {"bins", BinsJson(bins[f], nullptr)}});
   }
   json data = DataJson(table, options, p);

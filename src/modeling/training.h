@@ -20,6 +20,7 @@
 #include "core/status.h"
 #include "data/table.h"
 #include "modeling/binning.h"
+#include "modeling/selection.h"
 #include "models/artifact.h"
 #include "models/scorecard.h"
 
@@ -45,8 +46,10 @@ struct TrainingOptions {
   std::map<std::string, std::vector<double>> user_cuts;
   std::map<std::string, std::vector<std::vector<std::string>>> user_groups;
   models::ScorecardScaling scaling;
-  double min_iv = 0.02;
-  int max_scorecard_variables = 20;
+  // Scorecard variable selection: IV, correlation, VIF, stepwise, L2.
+  SelectionOptions selection;
+  // GBDT monotone constraints by feature: +1 risk rises with the value, -1 falls.
+  std::map<std::string, int> gbdt_monotone;
   // Called with one line of progress at a time ("binning 12/40 variables").
   std::function<void(const std::string&)> progress;
 };

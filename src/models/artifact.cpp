@@ -333,9 +333,10 @@ Result<std::vector<ScoredApplicant>> ModelArtifact::ScoreTable(const data::Table
     const size_t block = std::min(kRowsPerBlock, rows - first);
     const std::vector<float> x = DenseRows(c, first, block);
     CREDO_ASSIGN_OR_RETURN(std::vector<double> p, trees_->PredictProbability(x.data(), block, n));
+    for (size_t r = 0; r < block; ++r) out[first + r].probability = p[r];
+    if (top_reasons == 0) continue;  // contributions cost more than the prediction itself
     CREDO_ASSIGN_OR_RETURN(std::vector<double> contrib, trees_->Contributions(x.data(), block, n));
     for (size_t r = 0; r < block; ++r) {
-      out[first + r].probability = p[r];
       out[first + r].reasons = TreeReasons(&x[r * n], &contrib[r * (n + 1)], top_reasons);
     }
   }
@@ -343,20 +344,9 @@ Result<std::vector<ScoredApplicant>> ModelArtifact::ScoreTable(const data::Table
 }
 
 Result<std::vector<double>> ModelArtifact::PredictTable(const data::Table& table) const {
-  CREDO_ASSIGN_OR_RETURN(Columns c, ResolveColumns(table));
-  const size_t rows = table.num_rows();
-  std::vector<double> out(rows);
-  if (kind_ == ModelKind::kScorecard) {
-    for (size_t r = 0; r < rows; ++r) out[r] = scorecard_.Probability(BinsOf(c, r));
-    return out;
-  }
-  const size_t n = features_.size();
-  for (size_t first = 0; first < rows; first += kRowsPerBlock) {
-    const size_t block = std::min(kRowsPerBlock, rows - first);
-    const std::vector<float> x = DenseRows(c, first, block);
-    CREDO_ASSIGN_OR_RETURN(std::vector<double> p, trees_->PredictProbability(x.data(), block, n));
-    std::copy(p.begin(), p.end(), out.begin() + first);
-  }
+  CREDO_ASSIGN_OR_RETURN(std::vector<ScoredApplicant> scored, ScoreTable(table, 0));
+  std::vector<double> out(scored.size());
+  for (size_t r = 0; r < scored.size(); ++r) out[r] = scored[r].probability;
   return out;
 }
 

@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <filesystem>
@@ -195,6 +196,37 @@ TEST_F(TrainingTest, AutoReportsBothCandidatesAndKeepsTheHigherValidationAuc) {
   ASSERT_EQ(c.size(), 2u);
   const std::string best = c[0]["validation_auc"] >= c[1]["validation_auc"] ? c[0]["method"] : c[1]["method"];
   EXPECT_EQ((*trained->report)["model"]["kind"], best);
+}
+
+TEST_F(TrainingTest, GbdtMonotoneConstraintHoldsAlongTheFeature) {
+  TrainingOptions o = Options(ModelMethod::kGbdt);
+  o.time_budget_seconds = 3;
+  o.gbdt_monotone["age"] = -1;  // the generator's age effect is U-shaped: the constraint must flatten it
+  auto trained = TrainModel(*table_, o);
+  ASSERT_TRUE(trained.ok()) << trained.status().ToString();
+  const auto& features = trained->artifact.features();
+  for (size_t row = 0; row < 20; ++row) {
+    models::FeatureValues v;
+    for (const auto& f : features) {
+      const data::Column& c = *table_->Find(f.name);
+      v.numbers.push_back(f.categorical ? NAN : c.numbers[row]);
+      v.levels.push_back(f.categorical ? c.ValueText(row) : "");
+    }
+    const size_t age = std::find_if(features.begin(), features.end(), [](auto& f) { return f.name == "age"; }) -
+                       features.begin();
+    double previous = 2;
+    for (int years = 18; years <= 60; ++years) {
+      v.numbers[age] = years;
+      auto s = trained->artifact.Score(v, 0);
+      ASSERT_TRUE(s.ok());
+      EXPECT_LE(s->probability, previous + 1e-12) << "row " << row << " age " << years;
+      previous = s->probability;
+    }
+  }
+  o.gbdt_monotone = {{"shoe_size", 1}};
+  auto unknown = TrainModel(*table_, o);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("shoe_size"), std::string::npos);
 }
 
 data::Table TableFromText(const std::string& text) {
