@@ -342,6 +342,13 @@ Result<GbdtTrainingResult> TrainGbdt(const LabeledSample& train, const LabeledSa
 Result<GbdtTrainingResult> SearchGbdt(const LabeledSample& train, const LabeledSample& validation,
                                       const std::vector<std::string>& feature_names, const GbdtOptions& base,
                                       const GbdtSearchOptions& search, const GbdtSearchCallback& progress) {
+  const GbdtFold fold{train, validation};
+  return SearchGbdtFolds(std::span<const GbdtFold>(&fold, 1), feature_names, base, search, progress);
+}
+
+Result<GbdtTrainingResult> SearchGbdtFolds(std::span<const GbdtFold> folds, const std::vector<std::string>& feature_names,
+                                           const GbdtOptions& base, const GbdtSearchOptions& search,
+                                           const GbdtSearchCallback& progress) {
   if (!(search.time_budget_seconds >= 0) || !std::isfinite(search.time_budget_seconds)) {
     return Status::Invalid("search time budget is " + NumberText(search.time_budget_seconds) +
                                " s; expected a finite number >= 0",
@@ -351,20 +358,38 @@ Result<GbdtTrainingResult> SearchGbdt(const LabeledSample& train, const LabeledS
     return Status::Invalid("search max_trials is " + std::to_string(search.max_trials) + "; expected >= 0",
                            "max_trials");
   }
+  if (folds.empty()) return Status::Invalid("the search needs at least one train/validation fold", "folds");
   const Clock::time_point start = Clock::now();
   const Clock::time_point deadline = start + std::chrono::duration_cast<Clock::duration>(
                                                  std::chrono::duration<double>(search.time_budget_seconds));
-  CREDO_ASSIGN_OR_RETURN(const Samples samples, PrepareSamples(train, validation, feature_names, base));
+  std::vector<Samples> samples;
+  for (const GbdtFold& fold : folds) {
+    CREDO_ASSIGN_OR_RETURN(Samples s, PrepareSamples(fold.train, fold.validation, feature_names, base));
+    samples.push_back(std::move(s));
+  }
 
   std::mt19937_64 random(base.seed);
   GbdtTrainingResult best;
   for (int k = 0; search.max_trials == 0 || k < search.max_trials; ++k) {
     const GbdtOptions options = k == 0 ? base : SampleOptions(base, random);
     // Trial 1 (the peer default) always completes; later trials must fit the budget.
-    CREDO_ASSIGN_OR_RETURN(Trial trial, Fit(samples, options, k == 0 ? Clock::time_point::max() : deadline));
-    if (!trial.completed) break;  // the budget is spent
-    const double trial_auc = trial.result.validation_auc;
-    if (k == 0 || trial_auc > best.validation_auc) best = std::move(trial.result);
+    // A trial's AUC and tree count are the means over the folds; its model is the first fold's.
+    GbdtTrainingResult trial_result;
+    double auc_sum = 0, best_iteration_sum = 0;
+    bool completed = true;
+    for (size_t f = 0; f < samples.size() && completed; ++f) {
+      CREDO_ASSIGN_OR_RETURN(Trial trial, Fit(samples[f], options, k == 0 ? Clock::time_point::max() : deadline));
+      completed = trial.completed;
+      auc_sum += trial.result.validation_auc;
+      best_iteration_sum += trial.result.best_iteration;
+      if (f == 0) trial_result = std::move(trial.result);
+    }
+    if (!completed) break;  // the budget is spent
+    const double n = static_cast<double>(samples.size());
+    trial_result.validation_auc = auc_sum / n;
+    trial_result.best_iteration = static_cast<int>(std::lround(best_iteration_sum / n));
+    const double trial_auc = trial_result.validation_auc;
+    if (k == 0 || trial_auc > best.validation_auc) best = std::move(trial_result);
     if (progress) {
       progress({.trial = k + 1,
                 .trials_planned = search.max_trials > 0 ? search.max_trials : -1,

@@ -102,4 +102,19 @@ Result<GbdtTrainingResult> SearchGbdt(const LabeledSample& train, const LabeledS
                                       const GbdtSearchOptions& search,
                                       const GbdtSearchCallback& progress = {});
 
+// One train/validation pair of a cross-validated search.
+struct GbdtFold {
+  LabeledSample train;
+  LabeledSample validation;
+};
+
+// The same search, each trial scored on every fold: its validation AUC is
+// the mean over the folds and its best_iteration the mean best round (the
+// tree count to refit with), which makes the choice far less noisy on small
+// samples. The result's model_json and validation_probability are those of
+// the first fold.
+Result<GbdtTrainingResult> SearchGbdtFolds(std::span<const GbdtFold> folds, const std::vector<std::string>& feature_names,
+                                           const GbdtOptions& base, const GbdtSearchOptions& search,
+                                           const GbdtSearchCallback& progress = {});
+
 }  // namespace credo::modeling

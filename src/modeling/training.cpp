@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <random>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -74,6 +75,26 @@ std::vector<float> TreeInput(const data::Table& table, const std::vector<size_t>
     }
   }
   return x;
+}
+
+// Train rows at most for a cross-validated GBDT search, and its folds.
+constexpr size_t kCrossValidationMaxRows = 40000;
+constexpr int kFolds = 4;
+
+// The fold (0..k-1) of each row, dealing bads and goods out in turn after a
+// seeded shuffle, so every fold has the same share of bads.
+std::vector<int> StratifiedFolds(const std::vector<uint8_t>& bads, int k, uint64_t seed) {
+  std::vector<int> fold(bads.size());
+  std::mt19937_64 rng(seed);
+  for (uint8_t cls : {uint8_t{0}, uint8_t{1}}) {
+    std::vector<size_t> rows;
+    for (size_t r = 0; r < bads.size(); ++r) {
+      if (bads[r] == cls) rows.push_back(r);
+    }
+    std::shuffle(rows.begin(), rows.end(), rng);
+    for (size_t i = 0; i < rows.size(); ++i) fold[rows[i]] = static_cast<int>(i % k);
+  }
+  return fold;
 }
 
 uint64_t Fingerprint(const data::Table& table) {
@@ -251,6 +272,9 @@ Result<MethodOutcome> TryGbdt(const Workbench& w, double search_seconds, bool re
 
   GbdtOptions base;
   base.seed = w.options.seed & 0x7FFFFFFFFFFFFFFFULL;
+  // Trial 1 is the setting modelers use by default (depth 4, eta 0.05, every row and column per tree).
+  base.subsample = 1;
+  base.colsample_bytree = 1;
   if (!w.options.gbdt_monotone.empty()) {
     base.monotone_constraints.assign(names.size(), 0);
     for (const auto& [feature, direction] : w.options.gbdt_monotone) {
@@ -263,45 +287,79 @@ Result<MethodOutcome> TryGbdt(const Workbench& w, double search_seconds, bool re
   }
   GbdtSearchOptions search;
   search.time_budget_seconds = std::max(1.0, search_seconds);
-  Say(w.options, "gbdt: searching hyper-parameters for up to " + Fixed(search.time_budget_seconds, 0) + " s");
+
+  // On small samples one validation split is too noisy to choose settings
+  // by: the search then scores each trial on k folds of the train rows.
+  const bool cross_validate = w.split.train.size() <= kCrossValidationMaxRows;
+  std::vector<std::vector<float>> fold_x;
+  std::vector<std::vector<double>> fold_y;
+  std::vector<GbdtFold> folds;
+  double rows_per_search_model = static_cast<double>(w.split.train.size());
+  if (cross_validate) {
+    const std::vector<int> fold_of = StratifiedFolds(Gather(w.bads, w.split.train), kFolds, w.options.seed);
+    for (int f = 0; f < kFolds; ++f) {
+      std::vector<size_t> fit_rows, check_rows;
+      for (size_t i = 0; i < w.split.train.size(); ++i) (fold_of[i] == f ? check_rows : fit_rows).push_back(w.split.train[i]);
+      for (const std::vector<size_t>* rows : {&fit_rows, &check_rows}) {
+        fold_x.push_back(TreeInput(w.table, w.roles.features, w.bins, *rows));
+        fold_y.emplace_back();
+        for (size_t r : *rows) fold_y.back().push_back(w.bads[r]);
+      }
+    }
+    for (int f = 0; f < kFolds; ++f) {
+      folds.push_back({{fold_x[2 * f], fold_y[2 * f]}, {fold_x[2 * f + 1], fold_y[2 * f + 1]}});
+    }
+    rows_per_search_model = static_cast<double>(fold_y[0].size());
+  } else {
+    folds.push_back({train, valid});
+  }
+  Say(w.options, "gbdt: searching hyper-parameters for up to " + Fixed(search.time_budget_seconds, 0) + " s" +
+                     (cross_validate ? " (" + std::to_string(kFolds) + "-fold cross-validation on the train rows)" : ""));
   CREDO_ASSIGN_OR_RETURN(
       GbdtTrainingResult result,
-      SearchGbdt(train, valid, names, base, search, [&](const GbdtSearchProgress& p) {
+      SearchGbdtFolds(folds, names, base, search, [&](const GbdtSearchProgress& p) {
         Say(w.options, "gbdt: trial " + std::to_string(p.trial) + " validation AUC " + Fixed(p.trial_validation_auc, 4) +
                            " (best " + Fixed(p.best_validation_auc, 4) + "), depth " +
                            std::to_string(p.trial_options.max_depth) + ", eta " + Fixed(p.trial_options.eta, 3));
       }));
+  const GbdtOptions& o = result.chosen;
+  // The chosen settings with the tree count the search found, grown in
+  // proportion to the rows the model is fitted to.
+  auto fit_with_settings = [&](const LabeledSample& sample) {
+    GbdtOptions fixed = o;
+    fixed.max_trees = std::max(
+        1, static_cast<int>(std::lround((result.best_iteration + 1) * sample.bad.size() / rows_per_search_model)));
+    fixed.early_stopping_rounds = 0;  // keep every tree
+    return TrainGbdt(sample, valid, names, fixed);
+  };
 
   MethodOutcome out;
   out.method = "gbdt";
+  if (cross_validate) {
+    CREDO_ASSIGN_OR_RETURN(GbdtTrainingResult on_train, fit_with_settings(train));
+    result.model_json = std::move(on_train.model_json);
+    result.feature_importance_gain = std::move(on_train.feature_importance_gain);
+  }
   CREDO_ASSIGN_OR_RETURN(out.artifact, models::ModelArtifact::FromXgboostJson(result.model_json, specs, categorical_bins));
   CREDO_ASSIGN_OR_RETURN(out.validation_auc, ValidationAuc(w, out.artifact, &out.validation_ks));
-  const GbdtOptions& o = result.chosen;
-  out.detail = std::to_string(result.best_iteration + 1) + " trees, depth " + std::to_string(o.max_depth) + ", eta " +
-               Fixed(o.eta, 3);
+  out.detail = std::to_string(out.artifact.num_trees()) + " trees, depth " + std::to_string(o.max_depth) +
+               ", eta " + Fixed(o.eta, 3) + (cross_validate ? ", chosen by " + std::to_string(kFolds) + "-fold CV" : "");
 
   if (refit) {
-    // Same settings on every row; the tree count grows with the data, as the
-    // search's early stopping found it for the train rows.
     const std::vector<size_t> all = w.AllRows();
-    const double growth = static_cast<double>(all.size()) / static_cast<double>(w.split.train.size());
-    GbdtOptions final_options = o;
-    final_options.max_trees = std::max(1, static_cast<int>(std::lround((result.best_iteration + 1) * growth)));
-    final_options.early_stopping_rounds = 0;  // keep every tree
-    Say(w.options, "gbdt: refitting " + std::to_string(final_options.max_trees) + " trees on all rows");
     const std::vector<float> x_all = TreeInput(w.table, w.roles.features, w.bins, all);
     std::vector<double> y_all(all.size());
     for (size_t r = 0; r < all.size(); ++r) y_all[r] = w.bads[r];
-    auto refitted = TrainGbdt({x_all, y_all}, valid, names, final_options);
-    if (refitted.ok()) {
-      auto artifact = models::ModelArtifact::FromXgboostJson(refitted->model_json, specs, categorical_bins);
-      if (artifact.ok()) {
-        out.refitted = std::move(artifact).value();
-        out.detail += ", refit on all rows with " + std::to_string(final_options.max_trees) + " trees";
-        result.feature_importance_gain = refitted->feature_importance_gain;
-      }
+    Say(w.options, "gbdt: refitting on all rows");
+    auto refitted = fit_with_settings({x_all, y_all});
+    auto artifact = refitted.ok() ? models::ModelArtifact::FromXgboostJson(refitted->model_json, specs, categorical_bins)
+                                  : Result<models::ModelArtifact>(refitted.status());
+    if (artifact.ok()) {
+      out.refitted = std::move(artifact).value();
+      out.detail += ", refit on all rows with " + std::to_string(out.refitted->num_trees()) + " trees";
+      result.feature_importance_gain = refitted->feature_importance_gain;
     } else {
-      out.detail += " (refit on all rows failed: " + refitted.status().message() + ")";
+      out.detail += " (refit on all rows failed: " + artifact.status().message() + ")";
     }
   }
 

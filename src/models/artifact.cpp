@@ -85,6 +85,8 @@ Result<ModelArtifact> ModelArtifact::FromXgboostJson(std::string_view xgboost_js
   return a;
 }
 
+size_t ModelArtifact::num_trees() const { return trees_ ? trees_->num_trees() : 0; }
+
 void ModelArtifact::SetSection(const std::string& name, const json& value) { (*sections_)[name] = value; }
 
 const json* ModelArtifact::Section(const std::string& name) const {

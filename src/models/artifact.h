@@ -82,6 +82,8 @@ class ModelArtifact {
   const std::string& id() const { return id_; }
   const std::string& created_at() const { return created_at_; }
   const std::vector<FeatureSpec>& features() const { return features_; }
+  // Trees in the ensemble (0 for a scorecard).
+  size_t num_trees() const;
   const Scorecard* scorecard() const { return kind_ == ModelKind::kScorecard ? &scorecard_ : nullptr; }
 
   // Free-form sections kept with the model: "metrics", "training_data"
