@@ -8,9 +8,10 @@
 namespace credo::cli {
 
 int Run(int argc, char** argv) {
-  CLI::App app{"Credo: the consumer-lending decision platform.\n"
-               "Run `credo <command> --help` for the flags of a command.",
-               "credo"};
+  CLI::App app{
+      "Credo: the consumer-lending decision platform.\n"
+      "Run `credo <command> --help` for the flags of a command.",
+      "credo"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "credo 0.1.0");
   app.failure_message(CLI::FailureMessage::help);

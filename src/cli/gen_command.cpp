@@ -17,8 +17,11 @@ void AddGenCommand(CLI::App& app, Action* action) {
   auto flags = std::make_shared<Flags>();
   CLI::App* gen = app.add_subcommand(
       "gen", "Generate a synthetic consumer-credit applicant population with a known default process");
-  gen->add_option("--rows", flags->rows, "Number of applicants")->capture_default_str()->check(CLI::PositiveNumber);
-  gen->add_option("--seed", flags->seed, "Random seed; the same seed gives the same file")->capture_default_str();
+  gen->add_option("--rows", flags->rows, "Number of applicants")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  gen->add_option("--seed", flags->seed, "Random seed; the same seed gives the same file")
+      ->capture_default_str();
   gen->add_option("--wide", flags->wide, "Extra numeric variables x001..xNNN (for wide-table benchmarks)")
       ->capture_default_str()
       ->check(CLI::Range(0, 999));
@@ -31,7 +34,8 @@ void AddGenCommand(CLI::App& app, Action* action) {
       options.seed = flags->seed;
       options.wide_variables = flags->wide;
       CREDO_RETURN_IF_ERROR(population::WritePopulation(options, flags->out, [&](int64_t done) {
-        progress.Update("generated " + std::to_string(done) + " / " + std::to_string(flags->rows) + " applicants");
+        progress.Update("generated " + std::to_string(done) + " / " + std::to_string(flags->rows) +
+                        " applicants");
       }));
       progress.Done();
       progress.Say("wrote " + std::to_string(flags->rows) + " applicants to " + flags->out);

@@ -1,11 +1,10 @@
 // `credo model train|score|bin|import-xgboost`: the model builder's commands.
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <sstream>
-
-#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "cli/progress.h"
 #include "cli/subcommands.h"
@@ -67,14 +66,17 @@ struct TrainFlags {
 
 void AddDataFlags(CLI::App* cmd, TrainFlags* f) {
   cmd->add_option("--data", f->data, "Training data: CSV/TSV, plain or .gz")->required();
-  cmd->add_option("--target", f->target, "Target column: 1/0 or two levels such as yes/no (1 = bad)")->required();
+  cmd->add_option("--target", f->target, "Target column: 1/0 or two levels such as yes/no (1 = bad)")
+      ->required();
   cmd->add_option("--id", f->id, "Identifier column (left out of the features; detected when not given)");
   cmd->add_option("--exclude", f->exclude, "Columns never used as features")->delimiter(',');
   cmd->add_option("--out", f->out, "Output directory")->required();
   cmd->add_option("--min-bin-share", f->min_bin_share, "Smallest share of rows in one bin")
       ->capture_default_str()
       ->check(CLI::Range(0.001, 0.5));
-  cmd->add_option("--max-bins", f->max_bins, "Most bins per variable")->capture_default_str()->check(CLI::Range(2, 50));
+  cmd->add_option("--max-bins", f->max_bins, "Most bins per variable")
+      ->capture_default_str()
+      ->check(CLI::Range(2, 50));
   cmd->add_option("--min-bads-per-bin", f->min_bads_per_bin, "Fewest bads (and goods) in one bin")
       ->capture_default_str()
       ->check(CLI::Range(int64_t{1}, int64_t{100000}));
@@ -83,9 +85,10 @@ void AddDataFlags(CLI::App* cmd, TrainFlags* f) {
       ->check(CLI::IsMember({"auto", "ascending", "descending", "peak", "valley", "none"}));
   cmd->add_option("--special-values", f->special_values, "Numeric codes binned on their own (e.g. -1,999)")
       ->delimiter(',');
-  cmd->add_option("--cuts", f->cuts_file,
-                  "JSON file of user cut points: {\"age\": [25, 35, 50], \"city_tier\": [[\"tier1\",\"tier2\"], "
-                  "[\"tier3\"]]}");
+  cmd->add_option(
+      "--cuts", f->cuts_file,
+      "JSON file of user cut points: {\"age\": [25, 35, 50], \"city_tier\": [[\"tier1\",\"tier2\"], "
+      "[\"tier3\"]]}");
   cmd->add_flag("--json", f->json_output, "Print the summary as JSON");
 }
 
@@ -101,7 +104,8 @@ Result<modeling::TrainingOptions> ToOptions(const TrainFlags& f) {
   o.seed = f.seed;
   o.split_by = f.split_by;
   o.split_at = f.split_at;
-  if (!o.split_by.empty() && o.split_at.empty()) return Status::Usage("--split-by needs --split-at (a date or number)");
+  if (!o.split_by.empty() && o.split_at.empty())
+    return Status::Usage("--split-by needs --split-at (a date or number)");
   o.validation_share = f.validation_share;
   o.binning.min_bin_share = f.min_bin_share;
   o.binning.max_bins = f.max_bins;
@@ -119,8 +123,8 @@ Result<modeling::TrainingOptions> ToOptions(const TrainFlags& f) {
   o.selection.stepwise.direction = f.stepwise == "forward"    ? modeling::StepwiseDirection::kForward
                                    : f.stepwise == "backward" ? modeling::StepwiseDirection::kBackward
                                                               : modeling::StepwiseDirection::kBoth;
-  o.selection.stepwise.criterion =
-      f.stepwise_criterion == "p-value" ? modeling::StepwiseCriterion::kPValue : modeling::StepwiseCriterion::kAic;
+  o.selection.stepwise.criterion = f.stepwise_criterion == "p-value" ? modeling::StepwiseCriterion::kPValue
+                                                                     : modeling::StepwiseCriterion::kAic;
   o.selection.stepwise.logistic.l2 = f.l2;
   for (const std::string& item : f.gbdt_monotone) {
     const size_t colon = item.rfind(':');
@@ -172,7 +176,8 @@ std::string Fixed(double x, int decimals) {
 
 void AddTrainCommand(CLI::App* model, Action* action) {
   auto f = std::make_shared<TrainFlags>();
-  CLI::App* cmd = model->add_subcommand("train", "Build a credit model (WOE scorecard, GBDT, or the better of both)");
+  CLI::App* cmd =
+      model->add_subcommand("train", "Build a credit model (WOE scorecard, GBDT, or the better of both)");
   AddDataFlags(cmd, f.get());
   cmd->add_option("--method", f->method, "scorecard, gbdt, or auto (both; the higher validation AUC wins)")
       ->capture_default_str()
@@ -182,17 +187,21 @@ void AddTrainCommand(CLI::App* model, Action* action) {
       ->check(CLI::Range(1.0, 86400.0));
   cmd->add_option("--seed", f->seed, "Random seed (split, search)")->capture_default_str();
   cmd->add_option("--split-by", f->split_by, "Out-of-time split: column holding a date or number");
-  cmd->add_option("--split-at", f->split_at, "Out-of-time split: rows below this value train, the rest validate");
-  cmd->add_option("--validation-share", f->validation_share, "Random split: share of rows held out for validation")
+  cmd->add_option("--split-at", f->split_at,
+                  "Out-of-time split: rows below this value train, the rest validate");
+  cmd->add_option("--validation-share", f->validation_share,
+                  "Random split: share of rows held out for validation")
       ->capture_default_str()
       ->check(CLI::Range(0.05, 0.5));
   cmd->add_option("--min-iv", f->min_iv, "Scorecard: leave out variables below this information value")
       ->capture_default_str();
-  cmd->add_option("--max-variables", f->max_variables, "Scorecard: most characteristics")->capture_default_str();
+  cmd->add_option("--max-variables", f->max_variables, "Scorecard: most characteristics")
+      ->capture_default_str();
   cmd->add_option("--stepwise", f->stepwise, "Scorecard: stepwise direction")
       ->capture_default_str()
       ->check(CLI::IsMember({"forward", "backward", "both"}));
-  cmd->add_option("--stepwise-criterion", f->stepwise_criterion, "Scorecard: enter/remove by AIC or by p-value")
+  cmd->add_option("--stepwise-criterion", f->stepwise_criterion,
+                  "Scorecard: enter/remove by AIC or by p-value")
       ->capture_default_str()
       ->check(CLI::IsMember({"aic", "p-value"}));
   cmd->add_option("--l2", f->l2, "Scorecard: L2 penalty of the logistic regression")
@@ -227,12 +236,13 @@ void AddTrainCommand(CLI::App* model, Action* action) {
                          .dump()
                   << '\n';
       } else {
-        std::cout << "model:   " << (dir / "model.json").string() << " (" << r["model"]["kind"].get<std::string>()
-                  << ", " << r["model"]["features"].get<size_t>() << " features)\n"
+        std::cout << "model:   " << (dir / "model.json").string() << " ("
+                  << r["model"]["kind"].get<std::string>() << ", " << r["model"]["features"].get<size_t>()
+                  << " features)\n"
                   << "report:  " << (dir / "report.html").string() << "\n"
-                  << "validation AUC " << Fixed(v["auc"].get<double>(), 4) << ", KS " << Fixed(v["ks"].get<double>(), 4)
-                  << ", Gini " << Fixed(v["gini"].get<double>(), 4) << " on " << r["data"]["validation_rows"].get<size_t>()
-                  << " rows\n";
+                  << "validation AUC " << Fixed(v["auc"].get<double>(), 4) << ", KS "
+                  << Fixed(v["ks"].get<double>(), 4) << ", Gini " << Fixed(v["gini"].get<double>(), 4)
+                  << " on " << r["data"]["validation_rows"].get<size_t>() << " rows\n";
       }
       progress.Say("done");
       return Status::Ok();
@@ -242,7 +252,8 @@ void AddTrainCommand(CLI::App* model, Action* action) {
 
 void AddBinCommand(CLI::App* model, Action* action) {
   auto f = std::make_shared<TrainFlags>();
-  CLI::App* cmd = model->add_subcommand("bin", "Binning tables with WOE and IV for every variable (exploration)");
+  CLI::App* cmd =
+      model->add_subcommand("bin", "Binning tables with WOE and IV for every variable (exploration)");
   AddDataFlags(cmd, f.get());
   cmd->callback([=] {
     *action = [=]() -> Status {
@@ -262,8 +273,8 @@ void AddBinCommand(CLI::App* model, Action* action) {
         for (const json& var : report["variables"]) {
           std::string name = var["variable"].get<std::string>();
           name.resize(std::max<size_t>(name.size(), 36), ' ');
-          std::cout << name << "  " << Fixed(var["iv"].get<double>(), 4) << "  " << var["bins"].size() << "     "
-                    << var["trend"].get<std::string>() << '\n';
+          std::cout << name << "  " << Fixed(var["iv"].get<double>(), 4) << "  " << var["bins"].size()
+                    << "     " << var["trend"].get<std::string>() << '\n';
         }
         std::cout << "tables: " << (dir / "binning.html").string() << " and binning.json\n";
       }
@@ -278,12 +289,16 @@ void AddScoreCommand(CLI::App* model, Action* action) {
     size_t reasons = 3;
   };
   auto f = std::make_shared<Flags>();
-  CLI::App* cmd = model->add_subcommand("score", "Score a file with a model: probability of bad, score, reasons");
+  CLI::App* cmd =
+      model->add_subcommand("score", "Score a file with a model: probability of bad, score, reasons");
   cmd->add_option("--model", f->model, "model.json from `credo model train` or `import-xgboost`")->required();
   cmd->add_option("--data", f->data, "Rows to score: CSV/TSV, plain or .gz")->required();
   cmd->add_option("--out", f->out, "Output CSV (.gz to compress)")->required();
-  cmd->add_option("--id", f->id, "Identifier column to copy to the output (default: the one used in training)");
-  cmd->add_option("--reasons", f->reasons, "Reason codes per row")->capture_default_str()->check(CLI::Range(0, 20));
+  cmd->add_option("--id", f->id,
+                  "Identifier column to copy to the output (default: the one used in training)");
+  cmd->add_option("--reasons", f->reasons, "Reason codes per row")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 20));
   cmd->callback([=] {
     *action = [=]() -> Status {
       Progress progress;
@@ -294,7 +309,8 @@ void AddScoreCommand(CLI::App* model, Action* action) {
       }
       data::ReadOptions read;
       for (const models::FeatureSpec& spec : artifact.features()) {
-        read.column_types[spec.name] = spec.categorical ? data::ColumnType::kCategorical : data::ColumnType::kNumeric;
+        read.column_types[spec.name] =
+            spec.categorical ? data::ColumnType::kCategorical : data::ColumnType::kNumeric;
       }
       progress.Say("reading " + f->data);
       CREDO_ASSIGN_OR_RETURN(data::Table table, data::ReadCsv(f->data, read));
@@ -303,7 +319,8 @@ void AddScoreCommand(CLI::App* model, Action* action) {
         return Status::NotFound("no identifier column '" + f->id + "'", f->data);
       }
       progress.Say("scoring " + std::to_string(table.num_rows()) + " rows");
-      CREDO_ASSIGN_OR_RETURN(std::vector<models::ScoredApplicant> scored, artifact.ScoreTable(table, f->reasons));
+      CREDO_ASSIGN_OR_RETURN(std::vector<models::ScoredApplicant> scored,
+                             artifact.ScoreTable(table, f->reasons));
       const bool has_score = artifact.kind() == models::ModelKind::kScorecard;
       std::vector<std::string> header;
       if (id_column) header.push_back(id);
@@ -348,7 +365,8 @@ void AddImportCommand(CLI::App* model, Action* action) {
   };
   auto f = std::make_shared<Flags>();
   CLI::App* cmd = model->add_subcommand(
-      "import-xgboost", "Wrap a model saved by XGBoost (booster.save_model(\"m.json\")) as a Credo model artifact");
+      "import-xgboost",
+      "Wrap a model saved by XGBoost (booster.save_model(\"m.json\")) as a Credo model artifact");
   cmd->add_option("--json", f->json_file, "XGBoost JSON model file")->required();
   cmd->add_option("--features", f->features, "Feature names in the model's column order, comma-separated")
       ->required()

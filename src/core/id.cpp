@@ -30,7 +30,8 @@ std::string MakeId(std::string_view prefix, uint64_t unix_ms, uint64_t random_hi
 std::string NewId(std::string_view prefix) {
   thread_local std::mt19937_64 rng{std::random_device{}()};
   const auto now = std::chrono::system_clock::now().time_since_epoch();
-  const uint64_t ms = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
+  const uint64_t ms =
+      static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
   return MakeId(prefix, ms, rng(), rng());
 }
 

@@ -40,7 +40,10 @@ Result<int64_t> ParseMoneyFen(std::string_view text) {
     if (c < '0' || c > '9') return fail(std::string("unexpected character '") + c + "'");
     if (yuan > (kMax / 100 - 9) / 10) return fail("too large");
     yuan = yuan * 10 + (c - '0');
-    if (digits_since_comma == -1) ++leading_digits; else ++digits_since_comma;
+    if (digits_since_comma == -1)
+      ++leading_digits;
+    else
+      ++digits_since_comma;
   }
   if (digits_since_comma != -1 && digits_since_comma != 3) {
     return fail("thousands separators must separate groups of three digits");

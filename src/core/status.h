@@ -92,17 +92,16 @@ class [[nodiscard]] Result {
 }  // namespace credo
 
 // Returns early from the enclosing function if `expr` (a Status) failed.
-#define CREDO_RETURN_IF_ERROR(expr)         \
-  do {                                      \
-    ::credo::Status credo_status_ = (expr); \
+#define CREDO_RETURN_IF_ERROR(expr)                \
+  do {                                             \
+    ::credo::Status credo_status_ = (expr);        \
     if (!credo_status_.ok()) return credo_status_; \
   } while (0)
 
 #define CREDO_CONCAT_INNER_(a, b) a##b
 #define CREDO_CONCAT_(a, b) CREDO_CONCAT_INNER_(a, b)
 // `CREDO_ASSIGN_OR_RETURN(auto x, MakeX());` binds the value or returns the Status.
-#define CREDO_ASSIGN_OR_RETURN(lhs, expr)                                   \
-  auto CREDO_CONCAT_(credo_result_, __LINE__) = (expr);                     \
-  if (!CREDO_CONCAT_(credo_result_, __LINE__).ok())                         \
-    return CREDO_CONCAT_(credo_result_, __LINE__).status();                 \
+#define CREDO_ASSIGN_OR_RETURN(lhs, expr)                                                                   \
+  auto CREDO_CONCAT_(credo_result_, __LINE__) = (expr);                                                     \
+  if (!CREDO_CONCAT_(credo_result_, __LINE__).ok()) return CREDO_CONCAT_(credo_result_, __LINE__).status(); \
   lhs = std::move(CREDO_CONCAT_(credo_result_, __LINE__)).value()

@@ -44,10 +44,14 @@ int DistinctUpToTwo(const data::Column& c) {
     if (c.IsMissing(r)) continue;
     if (!have_first) {
       have_first = true;
-      if (c.type == data::ColumnType::kCategorical) first_code = c.codes[r]; else first_number = c.numbers[r];
+      if (c.type == data::ColumnType::kCategorical)
+        first_code = c.codes[r];
+      else
+        first_number = c.numbers[r];
       continue;
     }
-    const bool differs = c.type == data::ColumnType::kCategorical ? c.codes[r] != first_code : c.numbers[r] != first_number;
+    const bool differs =
+        c.type == data::ColumnType::kCategorical ? c.codes[r] != first_code : c.numbers[r] != first_number;
     if (differs) return 2;
   }
   return have_first ? 1 : 0;
@@ -88,7 +92,8 @@ Result<ColumnRoles> DecideColumnRoles(const data::Table& table, const std::strin
       continue;
     }
     if (LooksLikeIdentifier(c)) {
-      roles.notices.push_back(quoted + " is unique per row: left out as an identifier (--id or --exclude to say so)");
+      roles.notices.push_back(quoted +
+                              " is unique per row: left out as an identifier (--id or --exclude to say so)");
       if (roles.id_column.empty()) roles.id_column = c.name;
       continue;
     }

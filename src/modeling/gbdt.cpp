@@ -346,7 +346,8 @@ Result<GbdtTrainingResult> SearchGbdt(const LabeledSample& train, const LabeledS
   return SearchGbdtFolds(std::span<const GbdtFold>(&fold, 1), feature_names, base, search, progress);
 }
 
-Result<GbdtTrainingResult> SearchGbdtFolds(std::span<const GbdtFold> folds, const std::vector<std::string>& feature_names,
+Result<GbdtTrainingResult> SearchGbdtFolds(std::span<const GbdtFold> folds,
+                                           const std::vector<std::string>& feature_names,
                                            const GbdtOptions& base, const GbdtSearchOptions& search,
                                            const GbdtSearchCallback& progress) {
   if (!(search.time_budget_seconds >= 0) || !std::isfinite(search.time_budget_seconds)) {
@@ -378,7 +379,8 @@ Result<GbdtTrainingResult> SearchGbdtFolds(std::span<const GbdtFold> folds, cons
     double auc_sum = 0, best_iteration_sum = 0;
     bool completed = true;
     for (size_t f = 0; f < samples.size() && completed; ++f) {
-      CREDO_ASSIGN_OR_RETURN(Trial trial, Fit(samples[f], options, k == 0 ? Clock::time_point::max() : deadline));
+      CREDO_ASSIGN_OR_RETURN(Trial trial,
+                             Fit(samples[f], options, k == 0 ? Clock::time_point::max() : deadline));
       completed = trial.completed;
       auc_sum += trial.result.validation_auc;
       best_iteration_sum += trial.result.best_iteration;

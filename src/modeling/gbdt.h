@@ -113,7 +113,8 @@ struct GbdtFold {
 // tree count to refit with), which makes the choice far less noisy on small
 // samples. The result's model_json and validation_probability are those of
 // the first fold.
-Result<GbdtTrainingResult> SearchGbdtFolds(std::span<const GbdtFold> folds, const std::vector<std::string>& feature_names,
+Result<GbdtTrainingResult> SearchGbdtFolds(std::span<const GbdtFold> folds,
+                                           const std::vector<std::string>& feature_names,
                                            const GbdtOptions& base, const GbdtSearchOptions& search,
                                            const GbdtSearchCallback& progress = {});
 

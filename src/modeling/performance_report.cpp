@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "modeling/metrics.h"
 #include "modeling/psi.h"
@@ -47,7 +46,8 @@ Result<json> HeadlineMetrics(std::span<const double> probabilities, std::span<co
               {"bads", n_bad}};
 }
 
-Result<json> PerformanceReport(std::span<const double> train_probabilities, std::span<const uint8_t> train_bads,
+Result<json> PerformanceReport(std::span<const double> train_probabilities,
+                               std::span<const uint8_t> train_bads,
                                std::span<const double> validation_probabilities,
                                std::span<const uint8_t> validation_bads,
                                const std::optional<std::vector<int>>& validation_points) {
@@ -62,10 +62,12 @@ Result<json> PerformanceReport(std::span<const double> train_probabilities, std:
 
   CREDO_ASSIGN_OR_RETURN(std::vector<KsPoint> ks_curve, KsCurve(validation_probabilities, validation_bads));
   json ks_json = json::array();
-  for (const KsPoint& p : ks_curve) ks_json.push_back({p.population_share, p.cum_bad_share, p.cum_good_share});
+  for (const KsPoint& p : ks_curve)
+    ks_json.push_back({p.population_share, p.cum_bad_share, p.cum_good_share});
   m["ks_curve"] = std::move(ks_json);
 
-  CREDO_ASSIGN_OR_RETURN(std::vector<DecileBand> deciles, DecileTable(validation_probabilities, validation_bads));
+  CREDO_ASSIGN_OR_RETURN(std::vector<DecileBand> deciles,
+                         DecileTable(validation_probabilities, validation_bads));
   json deciles_json = json::array();
   for (const DecileBand& d : deciles) {
     deciles_json.push_back({{"band", d.band},
@@ -83,22 +85,26 @@ Result<json> PerformanceReport(std::span<const double> train_probabilities, std:
                          CalibrationTable(validation_probabilities, validation_bads));
   json calibration_json = json::array();
   for (const CalibrationBand& c : calibration) {
-    calibration_json.push_back(
-        {{"band", c.band}, {"rows", c.rows}, {"mean_predicted", c.mean_predicted}, {"observed", c.observed_bad_rate}});
+    calibration_json.push_back({{"band", c.band},
+                                {"rows", c.rows},
+                                {"mean_predicted", c.mean_predicted},
+                                {"observed", c.observed_bad_rate}});
   }
   m["calibration"] = std::move(calibration_json);
 
   if (validation_points) {
     std::vector<double> points(validation_points->begin(), validation_points->end());
     m["score_distribution"] = Distribution(points, validation_bads, "score (points)");
-    CREDO_ASSIGN_OR_RETURN(std::vector<PointsBand> bands, BadRateByScoreBand(*validation_points, validation_bads));
+    CREDO_ASSIGN_OR_RETURN(std::vector<PointsBand> bands,
+                           BadRateByScoreBand(*validation_points, validation_bads));
     json bands_json = json::array();
     for (const PointsBand& b : bands) {
       if (b.rows == 0) continue;
-      bands_json.push_back({{"band", "[" + std::to_string(b.lower_points) + ", " + std::to_string(b.upper_points) + ")"},
-                            {"rows", b.rows},
-                            {"bads", b.bads},
-                            {"bad_rate", b.bad_rate}});
+      bands_json.push_back(
+          {{"band", "[" + std::to_string(b.lower_points) + ", " + std::to_string(b.upper_points) + ")"},
+           {"rows", b.rows},
+           {"bads", b.bads},
+           {"bad_rate", b.bad_rate}});
     }
     m["score_bands"] = std::move(bands_json);
   } else {
@@ -108,8 +114,10 @@ Result<json> PerformanceReport(std::span<const double> train_probabilities, std:
   CREDO_ASSIGN_OR_RETURN(PsiTable psi, ScorePsi(train_probabilities, validation_probabilities));
   json psi_json = json::array();
   for (const PsiBucket& b : psi.buckets) {
-    psi_json.push_back(
-        {{"bucket", b.label}, {"expected_share", b.expected_share}, {"actual_share", b.actual_share}, {"psi", b.psi}});
+    psi_json.push_back({{"bucket", b.label},
+                        {"expected_share", b.expected_share},
+                        {"actual_share", b.actual_share},
+                        {"psi", b.psi}});
   }
   m["psi"] = {{"value", psi.psi}, {"table", std::move(psi_json)}};
   return m;

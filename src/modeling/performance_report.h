@@ -3,11 +3,10 @@
 // deciles, calibration, score distribution, score bands, score PSI).
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <span>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "core/status.h"
 

@@ -3,9 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace credo::modeling {
 namespace {
@@ -17,11 +16,20 @@ std::string Escape(const std::string& s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -52,24 +60,26 @@ struct Plot {
   double width = 420, height = 260, margin_left = 48, margin_bottom = 32, margin_top = 12, margin_right = 12;
   double x0 = 0, x1 = 1, y0 = 0, y1 = 1;
 
-  double X(double x) const { return margin_left + (x - x0) / (x1 - x0) * (width - margin_left - margin_right); }
+  double X(double x) const {
+    return margin_left + (x - x0) / (x1 - x0) * (width - margin_left - margin_right);
+  }
   double Y(double y) const {
     return height - margin_bottom - (y - y0) / (y1 - y0) * (height - margin_bottom - margin_top);
   }
 
   std::string Open(const std::string& title) const {
     std::ostringstream s;
-    s << "<figure><figcaption>" << Escape(title) << "</figcaption><svg viewBox='0 0 " << width << ' ' << height
-      << "' width='" << width << "' height='" << height << "' role='img'>";
+    s << "<figure><figcaption>" << Escape(title) << "</figcaption><svg viewBox='0 0 " << width << ' '
+      << height << "' width='" << width << "' height='" << height << "' role='img'>";
     s << "<line x1='" << X(x0) << "' y1='" << Y(y0) << "' x2='" << X(x1) << "' y2='" << Y(y0)
       << "' class='axis'/><line x1='" << X(x0) << "' y1='" << Y(y0) << "' x2='" << X(x0) << "' y2='" << Y(y1)
       << "' class='axis'/>";
     for (int i = 0; i <= 4; ++i) {
       const double yv = y0 + (y1 - y0) * i / 4.0, xv = x0 + (x1 - x0) * i / 4.0;
-      s << "<text x='" << X(x0) - 4 << "' y='" << Y(yv) + 4 << "' class='tick' text-anchor='end'>" << Num(yv, 2)
-        << "</text>";
-      s << "<text x='" << X(xv) << "' y='" << Y(y0) + 14 << "' class='tick' text-anchor='middle'>" << Num(xv, 2)
-        << "</text>";
+      s << "<text x='" << X(x0) - 4 << "' y='" << Y(yv) + 4 << "' class='tick' text-anchor='end'>"
+        << Num(yv, 2) << "</text>";
+      s << "<text x='" << X(xv) << "' y='" << Y(y0) + 14 << "' class='tick' text-anchor='middle'>"
+        << Num(xv, 2) << "</text>";
     }
     return s.str();
   }
@@ -85,7 +95,8 @@ struct Plot {
 
 std::string Legend(const std::vector<std::pair<const char*, std::string>>& items) {
   std::string s = "<div class='legend'>";
-  for (const auto& [cls, label] : items) s += "<span class='key " + std::string(cls) + "'></span>" + Escape(label) + " ";
+  for (const auto& [cls, label] : items)
+    s += "<span class='key " + std::string(cls) + "'></span>" + Escape(label) + " ";
   return s + "</div>";
 }
 
@@ -135,17 +146,19 @@ std::string ScoreDistributionChart(const json& metrics) {
   p.x1 = edges.back().get<double>();
   p.y1 = 0;
   for (size_t i = 0; i < goods.size(); ++i) {
-    p.y1 = std::max({p.y1, goods[i].get<double>() / std::max(1.0, g_total), bads[i].get<double>() / std::max(1.0, b_total)});
+    p.y1 = std::max({p.y1, goods[i].get<double>() / std::max(1.0, g_total),
+                     bads[i].get<double>() / std::max(1.0, b_total)});
   }
   p.y1 = p.y1 > 0 ? p.y1 * 1.1 : 1;
-  std::string s = p.Open("Distribution of " + Text(d, "of") + " (validation), goods vs bads, share of each group");
+  std::string s =
+      p.Open("Distribution of " + Text(d, "of") + " (validation), goods vs bads, share of each group");
   for (size_t i = 0; i < goods.size(); ++i) {
     const double left = p.X(edges[i].get<double>()), right = p.X(edges[i + 1].get<double>());
     const double w = (right - left) / 2;
     const double gy = p.Y(goods[i].get<double>() / std::max(1.0, g_total));
     const double by = p.Y(bads[i].get<double>() / std::max(1.0, b_total));
-    s += "<rect class='bar1' x='" + Num(left, 1) + "' y='" + Num(gy, 1) + "' width='" + Num(w, 1) + "' height='" +
-         Num(p.Y(0) - gy, 1) + "'/>";
+    s += "<rect class='bar1' x='" + Num(left, 1) + "' y='" + Num(gy, 1) + "' width='" + Num(w, 1) +
+         "' height='" + Num(p.Y(0) - gy, 1) + "'/>";
     s += "<rect class='bar2' x='" + Num(left + w, 1) + "' y='" + Num(by, 1) + "' width='" + Num(w, 1) +
          "' height='" + Num(p.Y(0) - by, 1) + "'/>";
   }
@@ -170,9 +183,9 @@ std::string BinChart(const json& var) {
   p.y0 = -woe_abs * 1.1;
   p.y1 = woe_abs * 1.1;
   std::ostringstream s;
-  s << "<svg viewBox='0 0 " << p.width << ' ' << p.height << "' width='" << p.width << "' height='" << p.height
-    << "' role='img'><line class='axis' x1='" << p.X(0) << "' x2='" << p.X(p.x1) << "' y1='" << p.Y(0) << "' y2='"
-    << p.Y(0) << "'/>";
+  s << "<svg viewBox='0 0 " << p.width << ' ' << p.height << "' width='" << p.width << "' height='"
+    << p.height << "' role='img'><line class='axis' x1='" << p.X(0) << "' x2='" << p.X(p.x1) << "' y1='"
+    << p.Y(0) << "' y2='" << p.Y(0) << "'/>";
   std::vector<std::pair<double, double>> rate_pts;
   for (size_t i = 0; i < bins.size(); ++i) {
     const double woe = Get(bins[i], "woe", 0);
@@ -185,10 +198,13 @@ std::string BinChart(const json& var) {
     rate_pts.emplace_back(i + 0.5, p.y0 + (p.y1 - p.y0) * Get(bins[i], "event_rate", 0) / (rate_max * 1.1));
   }
   s << p.Polyline(rate_pts, "line2") << "</svg>";
-  return s.str() + Legend({{"bar1", "WOE (safer)"}, {"bar2", "WOE (riskier)"}, {"line2", "event rate (max " + Pct(rate_max) + ")"}});
+  return s.str() + Legend({{"bar1", "WOE (safer)"},
+                           {"bar2", "WOE (riskier)"},
+                           {"line2", "event rate (max " + Pct(rate_max) + ")"}});
 }
 
-std::string Table(const std::vector<std::string>& headers, const std::vector<std::vector<std::string>>& rows) {
+std::string Table(const std::vector<std::string>& headers,
+                  const std::vector<std::vector<std::string>>& rows) {
   std::string s = "<table><thead><tr>";
   for (const std::string& h : headers) s += "<th>" + Escape(h) + "</th>";
   s += "</tr></thead><tbody>";
@@ -205,7 +221,8 @@ std::string Summary(const json& r) {
   const json& data = r.value("data", json::object());
   const json& metrics = r.value("metrics", json::object());
   std::vector<std::vector<std::string>> rows = {
-      {"Model", Text(r.value("model", json::object()), "kind") + " (" + Text(r.value("model", json::object()), "id") + ")"},
+      {"Model", Text(r.value("model", json::object()), "kind") + " (" +
+                    Text(r.value("model", json::object()), "id") + ")"},
       {"Method requested", Text(r.value("model", json::object()), "method_requested")},
       {"Data", Text(data, "file") + " — " + Text(data, "rows") + " rows, target '" + Text(data, "target") +
                    "', bad rate " + Pct(Get(data, "bad_rate", 0), 2)},
@@ -218,7 +235,8 @@ std::string Summary(const json& r) {
     rows.push_back({std::string("AUC / KS / Gini (") + part + ")",
                     Num(Get(m, "auc")) + " / " + Num(Get(m, "ks")) + " / " + Num(Get(m, "gini"))});
   }
-  if (metrics.contains("psi")) rows.push_back({"Score PSI, train → validation", Num(Get(metrics["psi"], "value"))});
+  if (metrics.contains("psi"))
+    rows.push_back({"Score PSI, train → validation", Num(Get(metrics["psi"], "value"))});
   s += Table({"", ""}, rows);
   if (r.contains("candidates")) {
     std::vector<std::vector<std::string>> c;
@@ -247,22 +265,27 @@ std::string Performance(const json& metrics) {
                       Num(Get(d, "min_probability")) + " – " + Num(Get(d, "max_probability")),
                       Pct(Get(d, "cumulative_bad_capture")), Num(Get(d, "lift"), 2)});
     }
-    s += "<h3>Decile table (validation, riskiest first)</h3>" +
-         Table({"decile", "rows", "bads", "bad rate", "probability range", "cumulative bads captured", "lift"}, rows);
+    s +=
+        "<h3>Decile table (validation, riskiest first)</h3>" +
+        Table({"decile", "rows", "bads", "bad rate", "probability range", "cumulative bads captured", "lift"},
+              rows);
   }
   if (metrics.contains("score_bands")) {
     std::vector<std::vector<std::string>> rows;
     for (const json& b : metrics["score_bands"]) {
       rows.push_back({Text(b, "band"), Text(b, "rows"), Text(b, "bads"), Pct(Get(b, "bad_rate"), 2)});
     }
-    s += "<h3>Bad rate by score band (validation)</h3>" + Table({"score band", "rows", "bads", "bad rate"}, rows);
+    s += "<h3>Bad rate by score band (validation)</h3>" +
+         Table({"score band", "rows", "bads", "bad rate"}, rows);
   }
   if (metrics.contains("calibration")) {
     std::vector<std::vector<std::string>> rows;
     for (const json& c : metrics["calibration"]) {
-      rows.push_back({Text(c, "band"), Text(c, "rows"), Pct(Get(c, "mean_predicted"), 2), Pct(Get(c, "observed"), 2)});
+      rows.push_back(
+          {Text(c, "band"), Text(c, "rows"), Pct(Get(c, "mean_predicted"), 2), Pct(Get(c, "observed"), 2)});
     }
-    s += "<h3>Calibration (validation)</h3>" + Table({"band", "rows", "mean predicted", "observed bad rate"}, rows);
+    s += "<h3>Calibration (validation)</h3>" +
+         Table({"band", "rows", "mean predicted", "observed bad rate"}, rows);
   }
   if (metrics.contains("psi") && metrics["psi"].contains("table")) {
     std::vector<std::vector<std::string>> rows;
@@ -288,7 +311,8 @@ std::string ModelSection(const json& r) {
                       Num(Get(c, "p_value"), 5), Text(c, "points_range")});
     }
     s += "<section><h2>Scorecard</h2><p>" + Escape(Text(sc, "scaling")) + "</p>" +
-         Table({"characteristic", "coefficient (on WOE)", "std. error", "p-value", "points"}, rows) + "</section>";
+         Table({"characteristic", "coefficient (on WOE)", "std. error", "p-value", "points"}, rows) +
+         "</section>";
   }
   if (r.contains("gbdt")) {
     const json& g = r["gbdt"];
@@ -308,13 +332,15 @@ std::string Variables(const json& r) {
   std::vector<std::vector<std::string>> rows;
   double iv_max = 0.01;
   for (const json& v : r["variables"]) iv_max = std::max(iv_max, Get(v, "iv", 0));
-  s += "<table><thead><tr><th>variable</th><th>type</th><th>IV</th><th></th><th>trend</th><th>PSI</th><th>status</th></tr></thead><tbody>";
+  s += "<table><thead><tr><th>variable</th><th>type</th><th>IV</th><th></th><th>trend</th><th>PSI</"
+       "th><th>status</th></tr></thead><tbody>";
   for (const json& v : r["variables"]) {
     const double iv = Get(v, "iv", 0);
-    s += "<tr><td><a href='#var-" + Escape(Text(v, "variable")) + "'>" + Escape(Text(v, "variable")) + "</a></td><td>" +
-         Escape(Text(v, "type")) + "</td><td>" + Num(iv) + "</td><td><span class='ivbar' style='width:" +
-         Num(120.0 * iv / iv_max, 0) + "px'></span></td><td>" + Escape(Text(v, "trend")) + "</td><td>" +
-         Num(Get(v, "psi")) + "</td><td>" + Escape(Text(v, "status")) + "</td></tr>";
+    s += "<tr><td><a href='#var-" + Escape(Text(v, "variable")) + "'>" + Escape(Text(v, "variable")) +
+         "</a></td><td>" + Escape(Text(v, "type")) + "</td><td>" + Num(iv) +
+         "</td><td><span class='ivbar' style='width:" + Num(120.0 * iv / iv_max, 0) + "px'></span></td><td>" +
+         Escape(Text(v, "trend")) + "</td><td>" + Num(Get(v, "psi")) + "</td><td>" +
+         Escape(Text(v, "status")) + "</td></tr>";
   }
   s += "</tbody></table>";
   for (const json& v : r["variables"]) {
@@ -364,9 +390,10 @@ std::string RenderReportHtml(const json& report) {
   html += Variables(report);
   if (report.contains("selection") && !report["selection"].empty()) {
     std::vector<std::vector<std::string>> rows;
-    for (const json& d : report["selection"]) rows.push_back({Text(d, "variable"), Text(d, "step"), Text(d, "reason")});
-    html += "<section><h2>Variables left out by selection</h2>" + Table({"variable", "step", "reason"}, rows) +
-            "</section>";
+    for (const json& d : report["selection"])
+      rows.push_back({Text(d, "variable"), Text(d, "step"), Text(d, "reason")});
+    html += "<section><h2>Variables left out by selection</h2>" +
+            Table({"variable", "step", "reason"}, rows) + "</section>";
   }
   return html + "</body></html>\n";
 }

@@ -8,9 +8,8 @@
 // coefficients or feature importance, and every notice training raised.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json_fwd.hpp>
+#include <string>
 
 namespace credo::modeling {
 

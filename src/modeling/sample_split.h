@@ -14,7 +14,8 @@ namespace credo::modeling {
 struct SampleSplit {
   std::vector<size_t> train;
   std::vector<size_t> validation;
-  std::string description;  // "random 75% / 25%, stratified, seed 42" or "out-of-time: application_date < 2026-01-01"
+  std::string
+      description;  // "random 75% / 25%, stratified, seed 42" or "out-of-time: application_date < 2026-01-01"
 };
 
 // Random split stratified by the target: the same share of bads in both
@@ -24,7 +25,8 @@ SampleSplit RandomSplit(const std::vector<uint8_t>& bads, double validation_shar
 // Out-of-time split: rows whose `column` is below `cut` (a date for a date
 // column, a number for a numeric one) train, the rest validate. Rows with
 // a missing value train. Errors name the column or the cut value.
-Result<SampleSplit> OutOfTimeSplit(const data::Table& table, const std::string& column, const std::string& cut);
+Result<SampleSplit> OutOfTimeSplit(const data::Table& table, const std::string& column,
+                                   const std::string& cut);
 
 // Checks that both parts have bads and goods; the error says which part lacks which.
 Status CheckSplitHasBothClasses(const SampleSplit& split, const std::vector<uint8_t>& bads);

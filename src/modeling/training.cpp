@@ -4,10 +4,9 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
-
-#include <nlohmann/json.hpp>
 
 #include "modeling/column_roles.h"
 #include "modeling/gbdt.h"
@@ -24,7 +23,9 @@ namespace {
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
-double SecondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
 
 std::string Fixed(double x, int decimals) {
   char buf[48];
@@ -44,7 +45,8 @@ std::vector<T> Gather(const std::vector<T>& values, const std::vector<size_t>& r
 }
 
 // The WOE of a column's values on the given rows.
-std::vector<double> WoeOf(const data::Column& c, const models::VariableBins& bins, const std::vector<size_t>& rows) {
+std::vector<double> WoeOf(const data::Column& c, const models::VariableBins& bins,
+                          const std::vector<size_t>& rows) {
   std::vector<double> woe(rows.size());
   if (c.type == data::ColumnType::kCategorical) {
     ApplyWoe(bins, Gather(c.codes, rows), c.levels, woe);
@@ -115,8 +117,8 @@ uint64_t Fingerprint(const data::Table& table) {
 // What fitting one method produced.
 struct MethodOutcome {
   std::string method;
-  models::ModelArtifact artifact;                     // fitted to the train rows: what the metrics measure
-  std::optional<models::ModelArtifact> refitted;      // the same settings fitted to every row: what is saved
+  models::ModelArtifact artifact;                 // fitted to the train rows: what the metrics measure
+  std::optional<models::ModelArtifact> refitted;  // the same settings fitted to every row: what is saved
   double validation_auc = 0;
   double validation_ks = 0;
   double seconds = 0;
@@ -155,8 +157,8 @@ Result<double> ValidationAuc(const Workbench& w, const models::ModelArtifact& ar
 
 // Fits a logistic model on the WOE of `features` (positions into w.roles.features) over `rows`.
 Result<models::Scorecard> FitScorecardOn(const Workbench& w, const std::vector<size_t>& features,
-                                         const std::vector<models::VariableBins>& bins, const std::vector<size_t>& rows,
-                                         LogisticFit* fit_out) {
+                                         const std::vector<models::VariableBins>& bins,
+                                         const std::vector<size_t>& rows, LogisticFit* fit_out) {
   std::vector<std::vector<double>> woe;
   std::vector<std::span<const double>> columns;
   std::vector<std::string> names;
@@ -170,7 +172,8 @@ Result<models::Scorecard> FitScorecardOn(const Workbench& w, const std::vector<s
   LogisticOptions lo = w.options.selection.stepwise.logistic;
   lo.column_names = names;
   CREDO_ASSIGN_OR_RETURN(LogisticFit fit, FitLogistic(columns, Gather(w.bads, rows), lo));
-  CREDO_ASSIGN_OR_RETURN(models::Scorecard card, BuildScorecard(std::move(kept_bins), fit, w.options.scaling));
+  CREDO_ASSIGN_OR_RETURN(models::Scorecard card,
+                         BuildScorecard(std::move(kept_bins), fit, w.options.scaling));
   *fit_out = std::move(fit);
   return card;
 }
@@ -185,7 +188,8 @@ Result<MethodOutcome> TryScorecard(const Workbench& w, bool refit) {
     woe[f] = WoeOf(w.table.column(w.roles.features[f]), w.bins[f], w.split.train);
     candidates.push_back({w.bins[f].variable, w.bins[f].iv, woe[f]});
   }
-  CREDO_ASSIGN_OR_RETURN(SelectedModel selected, SelectVariables(std::move(candidates), train_bads, w.options.selection));
+  CREDO_ASSIGN_OR_RETURN(SelectedModel selected,
+                         SelectVariables(std::move(candidates), train_bads, w.options.selection));
   if (selected.selection.kept.empty()) {
     return Status::Invalid("no variable survived selection for the scorecard (IV threshold " +
                            Fixed(w.options.selection.min_iv, 3) + ")");
@@ -240,14 +244,15 @@ Result<MethodOutcome> TryScorecard(const Workbench& w, bool refit) {
       }
       out.detail += ", refit on all rows";
     } else {
-      out.detail += " (refit on all rows failed: " + refitted.status().message() + "; kept the train-rows fit)";
+      out.detail +=
+          " (refit on all rows failed: " + refitted.status().message() + "; kept the train-rows fit)";
     }
   }
-  out.model_section = {
-      {"intercept", card.intercept},
-      {"scaling", Fixed(w.options.scaling.base_score, 0) + " points at " + Fixed(w.options.scaling.base_odds, 0) +
-                      ":1 good:bad odds; " + Fixed(w.options.scaling.pdo, 0) + " points double the odds"},
-      {"coefficients", std::move(coefficients)}};
+  out.model_section = {{"intercept", card.intercept},
+                       {"scaling", Fixed(w.options.scaling.base_score, 0) + " points at " +
+                                       Fixed(w.options.scaling.base_odds, 0) + ":1 good:bad odds; " +
+                                       Fixed(w.options.scaling.pdo, 0) + " points double the odds"},
+                       {"coefficients", std::move(coefficients)}};
   out.seconds = SecondsSince(t0);
   return out;
 }
@@ -299,7 +304,8 @@ Result<MethodOutcome> TryGbdt(const Workbench& w, double search_seconds, bool re
     const std::vector<int> fold_of = StratifiedFolds(Gather(w.bads, w.split.train), kFolds, w.options.seed);
     for (int f = 0; f < kFolds; ++f) {
       std::vector<size_t> fit_rows, check_rows;
-      for (size_t i = 0; i < w.split.train.size(); ++i) (fold_of[i] == f ? check_rows : fit_rows).push_back(w.split.train[i]);
+      for (size_t i = 0; i < w.split.train.size(); ++i)
+        (fold_of[i] == f ? check_rows : fit_rows).push_back(w.split.train[i]);
       for (const std::vector<size_t>* rows : {&fit_rows, &check_rows}) {
         fold_x.push_back(TreeInput(w.table, w.roles.features, w.bins, *rows));
         fold_y.emplace_back();
@@ -313,22 +319,25 @@ Result<MethodOutcome> TryGbdt(const Workbench& w, double search_seconds, bool re
   } else {
     folds.push_back({train, valid});
   }
-  Say(w.options, "gbdt: searching hyper-parameters for up to " + Fixed(search.time_budget_seconds, 0) + " s" +
-                     (cross_validate ? " (" + std::to_string(kFolds) + "-fold cross-validation on the train rows)" : ""));
-  CREDO_ASSIGN_OR_RETURN(
-      GbdtTrainingResult result,
-      SearchGbdtFolds(folds, names, base, search, [&](const GbdtSearchProgress& p) {
-        Say(w.options, "gbdt: trial " + std::to_string(p.trial) + " validation AUC " + Fixed(p.trial_validation_auc, 4) +
-                           " (best " + Fixed(p.best_validation_auc, 4) + "), depth " +
-                           std::to_string(p.trial_options.max_depth) + ", eta " + Fixed(p.trial_options.eta, 3));
-      }));
+  Say(w.options,
+      "gbdt: searching hyper-parameters for up to " + Fixed(search.time_budget_seconds, 0) + " s" +
+          (cross_validate ? " (" + std::to_string(kFolds) + "-fold cross-validation on the train rows)"
+                          : ""));
+  CREDO_ASSIGN_OR_RETURN(GbdtTrainingResult result,
+                         SearchGbdtFolds(folds, names, base, search, [&](const GbdtSearchProgress& p) {
+                           Say(w.options, "gbdt: trial " + std::to_string(p.trial) + " validation AUC " +
+                                              Fixed(p.trial_validation_auc, 4) + " (best " +
+                                              Fixed(p.best_validation_auc, 4) + "), depth " +
+                                              std::to_string(p.trial_options.max_depth) + ", eta " +
+                                              Fixed(p.trial_options.eta, 3));
+                         }));
   const GbdtOptions& o = result.chosen;
   // The chosen settings with the tree count the search found, grown in
   // proportion to the rows the model is fitted to.
   auto fit_with_settings = [&](const LabeledSample& sample) {
     GbdtOptions fixed = o;
-    fixed.max_trees = std::max(
-        1, static_cast<int>(std::lround((result.best_iteration + 1) * sample.bad.size() / rows_per_search_model)));
+    fixed.max_trees = std::max(1, static_cast<int>(std::lround((result.best_iteration + 1) *
+                                                               sample.bad.size() / rows_per_search_model)));
     fixed.early_stopping_rounds = 0;  // keep every tree
     return TrainGbdt(sample, valid, names, fixed);
   };
@@ -340,10 +349,12 @@ Result<MethodOutcome> TryGbdt(const Workbench& w, double search_seconds, bool re
     result.model_json = std::move(on_train.model_json);
     result.feature_importance_gain = std::move(on_train.feature_importance_gain);
   }
-  CREDO_ASSIGN_OR_RETURN(out.artifact, models::ModelArtifact::FromXgboostJson(result.model_json, specs, categorical_bins));
+  CREDO_ASSIGN_OR_RETURN(out.artifact,
+                         models::ModelArtifact::FromXgboostJson(result.model_json, specs, categorical_bins));
   CREDO_ASSIGN_OR_RETURN(out.validation_auc, ValidationAuc(w, out.artifact, &out.validation_ks));
   out.detail = std::to_string(out.artifact.num_trees()) + " trees, depth " + std::to_string(o.max_depth) +
-               ", eta " + Fixed(o.eta, 3) + (cross_validate ? ", chosen by " + std::to_string(kFolds) + "-fold CV" : "");
+               ", eta " + Fixed(o.eta, 3) +
+               (cross_validate ? ", chosen by " + std::to_string(kFolds) + "-fold CV" : "");
 
   if (refit) {
     const std::vector<size_t> all = w.AllRows();
@@ -352,8 +363,9 @@ Result<MethodOutcome> TryGbdt(const Workbench& w, double search_seconds, bool re
     for (size_t r = 0; r < all.size(); ++r) y_all[r] = w.bads[r];
     Say(w.options, "gbdt: refitting on all rows");
     auto refitted = fit_with_settings({x_all, y_all});
-    auto artifact = refitted.ok() ? models::ModelArtifact::FromXgboostJson(refitted->model_json, specs, categorical_bins)
-                                  : Result<models::ModelArtifact>(refitted.status());
+    auto artifact =
+        refitted.ok() ? models::ModelArtifact::FromXgboostJson(refitted->model_json, specs, categorical_bins)
+                      : Result<models::ModelArtifact>(refitted.status());
     if (artifact.ok()) {
       out.refitted = std::move(artifact).value();
       out.detail += ", refit on all rows with " + std::to_string(out.refitted->num_trees()) + " trees";
@@ -373,7 +385,8 @@ Result<MethodOutcome> TryGbdt(const Workbench& w, double search_seconds, bool re
   json importance = json::array();
   for (size_t i : order) {
     const double gain = result.feature_importance_gain[i];
-    importance.push_back({{"feature", names[i]}, {"gain", gain}, {"share", total_gain > 0 ? gain / total_gain : 0}});
+    importance.push_back(
+        {{"feature", names[i]}, {"gain", gain}, {"share", total_gain > 0 ? gain / total_gain : 0}});
     out.used[names[i]] = gain > 0 ? "used by the trees" : "not used by any tree";
   }
   out.model_section = {{"summary", "XGBoost binary:logistic, " + out.detail + ", min_child_weight " +
@@ -417,7 +430,8 @@ Result<json> VariablesJson(const Workbench& w, const models::Scorecard* card,
                            const std::map<std::string, std::string>& used) {
   std::vector<size_t> order(w.bins.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return w.bins[a].iv > w.bins[b].iv; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return w.bins[a].iv > w.bins[b].iv; });
   const data::Table train = w.table.TakeRows(w.split.train);
   const data::Table valid = w.table.TakeRows(w.split.validation);
   json variables = json::array();
@@ -442,17 +456,20 @@ Result<json> VariablesJson(const Workbench& w, const models::Scorecard* card,
 
 Result<std::vector<models::VariableBins>> BinFeatures(const data::Table& table, const ColumnRoles& roles,
                                                       const std::vector<uint8_t>& bads,
-                                                      const std::vector<size_t>& rows, const TrainingOptions& o) {
+                                                      const std::vector<size_t>& rows,
+                                                      const TrainingOptions& o) {
   std::vector<const data::Column*> cols;
   for (size_t i : roles.features) cols.push_back(&table.column(i));
   ManualBins manual;
   manual.cuts.insert(o.user_cuts.begin(), o.user_cuts.end());
   manual.groups.insert(o.user_groups.begin(), o.user_groups.end());
   for (const auto& [name, cuts] : o.user_cuts) {
-    if (!table.Find(name)) return Status::NotFound("--cuts names column '" + name + "', which the data does not have");
+    if (!table.Find(name))
+      return Status::NotFound("--cuts names column '" + name + "', which the data does not have");
   }
   for (const auto& [name, groups] : o.user_groups) {
-    if (!table.Find(name)) return Status::NotFound("--cuts names column '" + name + "', which the data does not have");
+    if (!table.Find(name))
+      return Status::NotFound("--cuts names column '" + name + "', which the data does not have");
   }
   Say(o, "binning " + std::to_string(cols.size()) + " variables on " + std::to_string(rows.size()) + " rows");
   return BinAll(cols, bads, o.binning, &manual, std::span<const size_t>(rows));
@@ -492,7 +509,8 @@ json DataJson(const data::Table& table, const TrainingOptions& o, const Prepared
   size_t n_bad = 0;
   for (uint8_t b : p.bads) n_bad += b;
   char fingerprint[32];
-  std::snprintf(fingerprint, sizeof fingerprint, "fnv1a64:%016llx", static_cast<unsigned long long>(Fingerprint(table)));
+  std::snprintf(fingerprint, sizeof fingerprint, "fnv1a64:%016llx",
+                static_cast<unsigned long long>(Fingerprint(table)));
   return {{"file", table.source()},
           {"rows", table.num_rows()},
           {"columns", table.num_columns()},
@@ -523,9 +541,9 @@ Result<std::vector<uint8_t>> ReadTarget(const data::Table& table, const std::str
       const double v = c.numbers[r];
       if (std::isnan(v)) return Status::Invalid("the target is missing on data line " + line_of(r), where);
       if (v != 0 && v != 1) {
-        return Status::Invalid("the target must be 0 or 1 (1 = bad); found " + c.ValueText(r) + " on data line " +
-                                   line_of(r),
-                               where);
+        return Status::Invalid(
+            "the target must be 0 or 1 (1 = bad); found " + c.ValueText(r) + " on data line " + line_of(r),
+            where);
       }
       bads[r] = v == 1;
     }
@@ -545,9 +563,10 @@ Result<std::vector<uint8_t>> ReadTarget(const data::Table& table, const std::str
     if (bad_level.empty()) {
       std::string found;
       for (const std::string& l : c.levels) found += (found.empty() ? "" : ", ") + l;
-      return Status::Invalid("the target must be binary: 0/1, or two levels such as yes/no or bad/good; found " +
-                                 std::to_string(c.levels.size()) + " levels (" + found.substr(0, 120) + ")",
-                             where);
+      return Status::Invalid(
+          "the target must be binary: 0/1, or two levels such as yes/no or bad/good; found " +
+              std::to_string(c.levels.size()) + " levels (" + found.substr(0, 120) + ")",
+          where);
     }
     for (size_t r = 0; r < c.size(); ++r) {
       if (c.codes[r] < 0) return Status::Invalid("the target is missing on data line " + line_of(r), where);
@@ -559,13 +578,15 @@ Result<std::vector<uint8_t>> ReadTarget(const data::Table& table, const std::str
   size_t n_bad = 0;
   for (uint8_t b : bads) n_bad += b;
   if (n_bad == 0) return Status::Invalid("the target has no bads (no row is 1): nothing to learn", where);
-  if (n_bad == bads.size()) return Status::Invalid("the target has no goods (every row is 1): nothing to learn", where);
+  if (n_bad == bads.size())
+    return Status::Invalid("the target has no goods (every row is 1): nothing to learn", where);
   return bads;
 }
 
 Result<json> BinTable(const data::Table& table, const TrainingOptions& options) {
   CREDO_ASSIGN_OR_RETURN(Prepared p, Prepare(table, options, /*need_split=*/false));
-  CREDO_ASSIGN_OR_RETURN(std::vector<models::VariableBins> bins, BinFeatures(table, p.roles, p.bads, p.split.train, options));
+  CREDO_ASSIGN_OR_RETURN(std::vector<models::VariableBins> bins,
+                         BinFeatures(table, p.roles, p.bads, p.split.train, options));
   std::vector<size_t> order(bins.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return bins[a].iv > bins[b].iv; });
@@ -575,7 +596,8 @@ Result<json> BinTable(const data::Table& table, const TrainingOptions& options) 
                          {"type", data::ColumnTypeName(table.column(p.roles.features[f]).type)},
                          {"iv", bins[f].iv},
                          {"trend", models::TrendName(bins[f].trend)},
-                         {"status", bins[f].iv >= options.selection.min_iv ? "IV above threshold" : "weak (IV below threshold)"},
+                         {"status", bins[f].iv >= options.selection.min_iv ? "IV above threshold"
+                                                                           : "weak (IV below threshold)"},
                          {"bins", BinsJson(bins[f], nullptr)}});
   }
   json data = DataJson(table, options, p);
@@ -590,7 +612,8 @@ Result<json> BinTable(const data::Table& table, const TrainingOptions& options) 
 Result<TrainedModel> TrainModel(const data::Table& table, const TrainingOptions& options) {
   const Clock::time_point start = Clock::now();
   CREDO_ASSIGN_OR_RETURN(Prepared p, Prepare(table, options, /*need_split=*/true));
-  CREDO_ASSIGN_OR_RETURN(std::vector<models::VariableBins> bins, BinFeatures(table, p.roles, p.bads, p.split.train, options));
+  CREDO_ASSIGN_OR_RETURN(std::vector<models::VariableBins> bins,
+                         BinFeatures(table, p.roles, p.bads, p.split.train, options));
   const Workbench w{table, options, p.bads, p.roles, p.split, bins, start};
   const bool refit = true;
 
@@ -623,7 +646,8 @@ Result<TrainedModel> TrainModel(const data::Table& table, const TrainingOptions&
   }
   MethodOutcome& chosen = candidates[best];
   if (candidates.size() > 1) {
-    Say(options, "auto: keeping the " + chosen.method + " (validation AUC " + Fixed(chosen.validation_auc, 4) + ")");
+    Say(options,
+        "auto: keeping the " + chosen.method + " (validation AUC " + Fixed(chosen.validation_auc, 4) + ")");
   }
 
   // Metrics are measured on the model fitted to the train rows; the saved

@@ -12,10 +12,9 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "core/status.h"
 #include "data/table.h"
@@ -34,13 +33,13 @@ struct TrainingOptions {
   std::string id_column;             // left out of the features; "" = detect
   std::vector<std::string> exclude;  // columns never used as features
   ModelMethod method = ModelMethod::kAuto;
-  double time_budget_seconds = 45;   // the whole run, GBDT search included
+  double time_budget_seconds = 45;  // the whole run, GBDT search included
   uint64_t seed = 42;
   // Out-of-time split: rows whose `split_by` value is below `split_at`
   // (a date or a number) train, the rest validate. Empty = random split.
   std::string split_by;
   std::string split_at;
-  double validation_share = 0.25;    // random split only
+  double validation_share = 0.25;  // random split only
   BinningOptions binning;
   // User cut points (numeric) or level groups (categorical) by variable.
   std::map<std::string, std::vector<double>> user_cuts;

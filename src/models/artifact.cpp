@@ -7,9 +7,8 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "core/id.h"
 #include "models/xgboost_booster.h"
@@ -59,7 +58,8 @@ ModelArtifact ModelArtifact::FromScorecard(Scorecard scorecard) {
   return a;
 }
 
-Result<ModelArtifact> ModelArtifact::FromXgboostJson(std::string_view xgboost_json, std::vector<FeatureSpec> features,
+Result<ModelArtifact> ModelArtifact::FromXgboostJson(std::string_view xgboost_json,
+                                                     std::vector<FeatureSpec> features,
                                                      std::vector<VariableBins> categorical_bins) {
   CREDO_ASSIGN_OR_RETURN(TreeEnsemble trees, TreeEnsemble::FromJson(xgboost_json));
   if (trees.num_features() != features.size()) {
@@ -99,9 +99,12 @@ std::string ModelArtifact::ToJson() const {
   for (const FeatureSpec& f : features_) {
     features.push_back({{"name", f.name}, {"type", f.categorical ? "categorical" : "numeric"}});
   }
-  json j = {{"format", "credo.model"}, {"format_version", kArtifactFormatVersion},
-            {"id", id_},              {"created_at", created_at_},
-            {"kind", ModelKindName(kind_)}, {"features", std::move(features)}};
+  json j = {{"format", "credo.model"},
+            {"format_version", kArtifactFormatVersion},
+            {"id", id_},
+            {"created_at", created_at_},
+            {"kind", ModelKindName(kind_)},
+            {"features", std::move(features)}};
   if (kind_ == ModelKind::kScorecard) {
     j["scorecard"] = scorecard_;
   } else {
@@ -149,7 +152,8 @@ Result<ModelArtifact> ModelArtifact::Parse(std::string_view json_text, const std
     }
     const int version = j.at("format_version").get<int>();
     if (version > kArtifactFormatVersion) {
-      return Status::Invalid("model format_version " + std::to_string(version) + " is newer than this credo reads (" +
+      return Status::Invalid("model format_version " + std::to_string(version) +
+                                 " is newer than this credo reads (" +
                                  std::to_string(kArtifactFormatVersion) + ")",
                              source);
     }
@@ -163,12 +167,14 @@ Result<ModelArtifact> ModelArtifact::Parse(std::string_view json_text, const std
       a = FromScorecard(j.at("scorecard").get<Scorecard>());
     } else if (kind == "gbdt") {
       const json& g = j.at("gbdt");
-      auto built = FromXgboostJson(g.at("xgboost").dump(), features,
-                                   g.value("categorical_bins", json::array()).get<std::vector<VariableBins>>());
+      auto built =
+          FromXgboostJson(g.at("xgboost").dump(), features,
+                          g.value("categorical_bins", json::array()).get<std::vector<VariableBins>>());
       if (!built.ok()) return Status::Invalid(built.status().message(), source + ": $.gbdt");
       a = std::move(built).value();
     } else {
-      return Status::Invalid("unknown model kind '" + kind + "' (expected scorecard or gbdt)", source + ": $.kind");
+      return Status::Invalid("unknown model kind '" + kind + "' (expected scorecard or gbdt)",
+                             source + ": $.kind");
     }
     a.id_ = j.value("id", a.id_);
     a.created_at_ = j.value("created_at", a.created_at_);
@@ -322,7 +328,8 @@ Result<ScoredApplicant> ModelArtifact::Score(const FeatureValues& values, size_t
   return s;
 }
 
-Result<std::vector<ScoredApplicant>> ModelArtifact::ScoreTable(const data::Table& table, size_t top_reasons) const {
+Result<std::vector<ScoredApplicant>> ModelArtifact::ScoreTable(const data::Table& table,
+                                                               size_t top_reasons) const {
   CREDO_ASSIGN_OR_RETURN(Columns c, ResolveColumns(table));
   const size_t rows = table.num_rows();
   std::vector<ScoredApplicant> out(rows);

@@ -13,12 +13,11 @@
 
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "core/status.h"
 #include "data/table.h"
@@ -41,8 +40,8 @@ struct FeatureSpec {
 
 // What scoring one applicant gives.
 struct ScoredApplicant {
-  double probability = 0;        // of bad
-  std::optional<int> score;      // scorecards only: points, higher = safer
+  double probability = 0;    // of bad
+  std::optional<int> score;  // scorecards only: points, higher = safer
   std::vector<ReasonCode> reasons;
 };
 
@@ -68,7 +67,8 @@ class ModelArtifact {
   // A tree ensemble in XGBoost's JSON format over `features`. Categorical
   // features enter the trees as the WOE of their bin (`categorical_bins`,
   // one per categorical feature, by name); numeric features enter raw.
-  static Result<ModelArtifact> FromXgboostJson(std::string_view xgboost_json, std::vector<FeatureSpec> features,
+  static Result<ModelArtifact> FromXgboostJson(std::string_view xgboost_json,
+                                               std::vector<FeatureSpec> features,
                                                std::vector<VariableBins> categorical_bins = {});
 
   // Reads model.json; errors name the file and the JSON path.
@@ -105,7 +105,8 @@ class ModelArtifact {
   std::vector<float> DenseRows(const Columns& columns, size_t first_row, size_t rows) const;
   std::vector<int> BinsOf(const Columns& columns, size_t row) const;
   ScoredApplicant ScoreBins(const std::vector<int>& bins, size_t top_reasons) const;
-  std::vector<ReasonCode> TreeReasons(const float* row, const double* contributions, size_t top_reasons) const;
+  std::vector<ReasonCode> TreeReasons(const float* row, const double* contributions,
+                                      size_t top_reasons) const;
 
   ModelKind kind_ = ModelKind::kScorecard;
   std::string id_;

@@ -8,10 +8,9 @@
 // Immutable after construction; safe to share across threads.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <span>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "models/reason_code.h"
 #include "models/variable_bins.h"

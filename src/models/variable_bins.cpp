@@ -2,7 +2,6 @@
 
 #include <cmath>
 #include <cstdio>
-
 #include <nlohmann/json.hpp>
 
 namespace credo::models {
@@ -17,10 +16,14 @@ std::string FormatEdge(double x) {
 
 const char* KindName(BinKind kind) {
   switch (kind) {
-    case BinKind::kRange: return "range";
-    case BinKind::kMissing: return "missing";
-    case BinKind::kSpecial: return "special";
-    case BinKind::kCategories: return "categories";
+    case BinKind::kRange:
+      return "range";
+    case BinKind::kMissing:
+      return "missing";
+    case BinKind::kSpecial:
+      return "special";
+    case BinKind::kCategories:
+      return "categories";
   }
   return "range";
 }
@@ -35,15 +38,20 @@ BinKind KindFromName(const std::string& name) {
 
 // JSON has no infinity; edges are written as null for +-inf.
 nlohmann::json EdgeToJson(double x) { return std::isinf(x) ? nlohmann::json(nullptr) : nlohmann::json(x); }
-double EdgeFromJson(const nlohmann::json& j, double if_null) { return j.is_null() ? if_null : j.get<double>(); }
+double EdgeFromJson(const nlohmann::json& j, double if_null) {
+  return j.is_null() ? if_null : j.get<double>();
+}
 
 }  // namespace
 
 std::string Bin::Label() const {
   switch (kind) {
-    case BinKind::kRange: return "(" + FormatEdge(lower) + ", " + FormatEdge(upper) + "]";
-    case BinKind::kMissing: return "missing";
-    case BinKind::kSpecial: return "= " + FormatEdge(special_value);
+    case BinKind::kRange:
+      return "(" + FormatEdge(lower) + ", " + FormatEdge(upper) + "]";
+    case BinKind::kMissing:
+      return "missing";
+    case BinKind::kSpecial:
+      return "= " + FormatEdge(special_value);
     case BinKind::kCategories: {
       std::string s = "{";
       for (size_t i = 0; i < categories.size(); ++i) s += (i ? ", " : "") + categories[i];
@@ -56,11 +64,16 @@ std::string Bin::Label() const {
 
 const char* TrendName(Trend trend) {
   switch (trend) {
-    case Trend::kAscending: return "ascending";
-    case Trend::kDescending: return "descending";
-    case Trend::kPeak: return "peak";
-    case Trend::kValley: return "valley";
-    case Trend::kNone: return "none";
+    case Trend::kAscending:
+      return "ascending";
+    case Trend::kDescending:
+      return "descending";
+    case Trend::kPeak:
+      return "peak";
+    case Trend::kValley:
+      return "valley";
+    case Trend::kNone:
+      return "none";
   }
   return "none";
 }
@@ -88,7 +101,10 @@ int VariableBins::Locate(double value) const {
   int lo = first_range, hi = last_range;
   while (lo < hi) {
     const int mid = (lo + hi) / 2;
-    if (value <= bins[mid].upper) hi = mid; else lo = mid + 1;
+    if (value <= bins[mid].upper)
+      hi = mid;
+    else
+      lo = mid + 1;
   }
   return lo;
 }
@@ -111,7 +127,7 @@ void to_json(nlohmann::json& j, const VariableBins& v) {
   nlohmann::json bins = nlohmann::json::array();
   for (const Bin& b : v.bins) {
     nlohmann::json jb = {{"kind", KindName(b.kind)}, {"label", b.Label()}, {"count", b.count},
-                         {"bads", b.bads},          {"woe", b.woe},        {"iv", b.iv}};
+                         {"bads", b.bads},           {"woe", b.woe},       {"iv", b.iv}};
     if (b.kind == BinKind::kRange) {
       jb["lower"] = EdgeToJson(b.lower);
       jb["upper"] = EdgeToJson(b.upper);
@@ -123,8 +139,11 @@ void to_json(nlohmann::json& j, const VariableBins& v) {
     }
     bins.push_back(std::move(jb));
   }
-  j = {{"variable", v.variable}, {"categorical", v.categorical}, {"iv", v.iv},
-       {"trend", TrendName(v.trend)}, {"bins", std::move(bins)}};
+  j = {{"variable", v.variable},
+       {"categorical", v.categorical},
+       {"iv", v.iv},
+       {"trend", TrendName(v.trend)},
+       {"bins", std::move(bins)}};
 }
 
 void from_json(const nlohmann::json& j, VariableBins& v) {
@@ -132,11 +151,11 @@ void from_json(const nlohmann::json& j, VariableBins& v) {
   v.categorical = j.at("categorical").get<bool>();
   v.iv = j.value("iv", 0.0);
   const std::string trend = j.value("trend", "none");
-  v.trend = trend == "ascending" ? Trend::kAscending
+  v.trend = trend == "ascending"    ? Trend::kAscending
             : trend == "descending" ? Trend::kDescending
-            : trend == "peak" ? Trend::kPeak
-            : trend == "valley" ? Trend::kValley
-                                : Trend::kNone;
+            : trend == "peak"       ? Trend::kPeak
+            : trend == "valley"     ? Trend::kValley
+                                    : Trend::kNone;
   v.bins.clear();
   for (const nlohmann::json& jb : j.at("bins")) {
     Bin b;

@@ -33,9 +33,8 @@ CommandRun Credo(const std::string& args) {
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("credo_cli_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() / ("credo_cli_test_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::create_directories(dir_);
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -83,7 +82,8 @@ TEST_F(CliTest, BadTrainingInputIsRejectedWithoutWritingAnArtifact) {
     } else {
       std::ostringstream s;
       s << "age,monthly_income,bad\n";
-      for (int i = 0; i < 100; ++i) s << 20 + i % 40 << ',' << (i == 57 ? "abc" : std::to_string(3000 + i)) << ',' << i % 2 << '\n';
+      for (int i = 0; i < 100; ++i)
+        s << 20 + i % 40 << ',' << (i == 57 ? "abc" : std::to_string(3000 + i)) << ',' << i % 2 << '\n';
       text = s.str();
     }
     const std::string data = Write(c.name, text);
@@ -100,12 +100,13 @@ TEST_F(CliTest, GenTrainScoreAndBinEndToEnd) {
   ASSERT_EQ(Credo("gen --rows 4000 --seed 3 --out " + Path("train.csv")).exit_code, 0);
   ASSERT_EQ(Credo("gen --rows 300 --seed 4 --out " + Path("new.csv.gz")).exit_code, 0);
   CommandRun train = Credo("model train --data " + Path("train.csv") +
-                    " --target bad --method scorecard --time-budget 5 --out " + Path("m"));
+                           " --target bad --method scorecard --time-budget 5 --out " + Path("m"));
   ASSERT_EQ(train.exit_code, 0) << train.output;
-  for (const char* f : {"model.json", "report.html", "report.json"}) EXPECT_TRUE(fs::exists(dir_ / "m" / f)) << f;
+  for (const char* f : {"model.json", "report.html", "report.json"})
+    EXPECT_TRUE(fs::exists(dir_ / "m" / f)) << f;
 
-  CommandRun score = Credo("model score --model " + Path("m/model.json") + " --data " + Path("new.csv.gz") + " --out " +
-                    Path("scores.csv"));
+  CommandRun score = Credo("model score --model " + Path("m/model.json") + " --data " + Path("new.csv.gz") +
+                           " --out " + Path("scores.csv"));
   ASSERT_EQ(score.exit_code, 0) << score.output;
   std::ifstream in(Path("scores.csv"));
   std::string header, line;
@@ -126,8 +127,8 @@ TEST_F(CliTest, GenTrainScoreAndBinEndToEnd) {
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_EQ(html.find("http://"), std::string::npos);
   EXPECT_EQ(html.find("https://"), std::string::npos);
-  for (const char* section : {"ROC curve", "KS curve", "Decile table", "Scorecard", "Variables by information value",
-                              "Calibration", "Score stability"}) {
+  for (const char* section : {"ROC curve", "KS curve", "Decile table", "Scorecard",
+                              "Variables by information value", "Calibration", "Score stability"}) {
     EXPECT_NE(html.find(section), std::string::npos) << section;
   }
 }
@@ -139,7 +140,8 @@ TEST_F(CliTest, ScoringDataMissingAFeatureNamesTheColumn) {
                 .exit_code,
             0);
   const std::string data = Write("few.csv", "applicant_id,age\nA1,30\n");
-  CommandRun r = Credo("model score --model " + Path("m/model.json") + " --data " + data + " --out " + Path("s.csv"));
+  CommandRun r =
+      Credo("model score --model " + Path("m/model.json") + " --data " + data + " --out " + Path("s.csv"));
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("the model needs column"), std::string::npos) << r.output;
   EXPECT_FALSE(fs::exists(Path("s.csv")));

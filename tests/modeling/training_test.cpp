@@ -1,16 +1,14 @@
 #include "modeling/training.h"
 
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <filesystem>
-#include <set>
-
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "core/civil_date.h"
 #include "modeling/metrics.h"
@@ -58,7 +56,8 @@ class TrainingTest : public ::testing::Test {
     std::vector<uint8_t> bads;
     const data::Column& bad = *table_->Find("bad");
     for (size_t r : rows) {
-      p.push_back(population::ObservedRiskLogit(population::GenerateApplicant(kSeed, static_cast<int64_t>(r))));
+      p.push_back(
+          population::ObservedRiskLogit(population::GenerateApplicant(kSeed, static_cast<int64_t>(r))));
       bads.push_back(bad.numbers[r] == 1);
     }
     return *Auc(p, bads);
@@ -183,7 +182,8 @@ TEST_F(TrainingTest, UserCutPointsReplaceTheOptimisation) {
     if (v["variable"] != "age") continue;
     std::vector<std::string> labels;
     for (const json& b : v["bins"]) labels.push_back(b["label"]);
-    EXPECT_EQ(labels, (std::vector<std::string>{"(-inf, 25]", "(25, 35]", "(35, 50]", "(50, inf]", "missing"}));
+    EXPECT_EQ(labels,
+              (std::vector<std::string>{"(-inf, 25]", "(25, 35]", "(35, 50]", "(50, inf]", "missing"}));
   }
 }
 
@@ -212,8 +212,9 @@ TEST_F(TrainingTest, GbdtMonotoneConstraintHoldsAlongTheFeature) {
       v.numbers.push_back(f.categorical ? NAN : c.numbers[row]);
       v.levels.push_back(f.categorical ? c.ValueText(row) : "");
     }
-    const size_t age = std::find_if(features.begin(), features.end(), [](auto& f) { return f.name == "age"; }) -
-                       features.begin();
+    const size_t age =
+        std::find_if(features.begin(), features.end(), [](auto& f) { return f.name == "age"; }) -
+        features.begin();
     double previous = 2;
     for (int years = 18; years <= 60; ++years) {
       v.numbers[age] = years;
@@ -247,7 +248,8 @@ TEST(ReadTargetTest, AcceptsZeroOneAndYesNo) {
 TEST(ReadTargetTest, RejectsNonBinaryMissingAndOneClassTargetsNamingTheLine) {
   auto two = ReadTarget(TableFromText("x,bad\n1,0\n2,2\n"), "bad");
   ASSERT_FALSE(two.ok());
-  EXPECT_NE(two.status().ToString().find("found 2 on data line 3"), std::string::npos) << two.status().ToString();
+  EXPECT_NE(two.status().ToString().find("found 2 on data line 3"), std::string::npos)
+      << two.status().ToString();
 
   auto missing = ReadTarget(TableFromText("x,bad\n1,0\n2,\n3,1\n"), "bad");
   ASSERT_FALSE(missing.ok());

@@ -3,9 +3,8 @@
 // comma split is exact), and binomial tolerances.
 #pragma once
 
-#include <unistd.h>
-
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdint>
