@@ -100,8 +100,10 @@ class [[nodiscard]] Result {
 
 #define CREDO_CONCAT_INNER_(a, b) a##b
 #define CREDO_CONCAT_(a, b) CREDO_CONCAT_INNER_(a, b)
+// NOLINTBEGIN(bugprone-macro-parentheses): `lhs` is a declaration, it cannot be parenthesised.
 // `CREDO_ASSIGN_OR_RETURN(auto x, MakeX());` binds the value or returns the Status.
 #define CREDO_ASSIGN_OR_RETURN(lhs, expr)                                                                   \
   auto CREDO_CONCAT_(credo_result_, __LINE__) = (expr);                                                     \
   if (!CREDO_CONCAT_(credo_result_, __LINE__).ok()) return CREDO_CONCAT_(credo_result_, __LINE__).status(); \
   lhs = std::move(CREDO_CONCAT_(credo_result_, __LINE__)).value()
+// NOLINTEND(bugprone-macro-parentheses)

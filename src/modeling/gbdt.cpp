@@ -9,6 +9,7 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <numeric>
 #include <random>
 #include <set>
 #include <string_view>
@@ -316,6 +317,21 @@ double LogUniform(std::mt19937_64& random, double low, double high) {
 }
 
 // A trial's hyper-parameters: the search space over `base`'s other fields.
+// Whether a trial beats the best so far. With one fold: a higher AUC. With
+// several: the fold-by-fold AUC gain must exceed its standard error, so the
+// search does not trade a sound setting for one that won by fold noise.
+bool ClearlyBetter(const std::vector<double>& trial_aucs, const std::vector<double>& best_aucs) {
+  const size_t k = trial_aucs.size();
+  double mean = 0;
+  for (size_t f = 0; f < k; ++f) mean += trial_aucs[f] - best_aucs[f];
+  mean /= static_cast<double>(k);
+  if (k == 1) return mean > 0;
+  double variance = 0;
+  for (size_t f = 0; f < k; ++f) variance += std::pow(trial_aucs[f] - best_aucs[f] - mean, 2);
+  variance /= static_cast<double>(k - 1);
+  return mean > std::sqrt(variance / static_cast<double>(k));
+}
+
 GbdtOptions SampleOptions(const GbdtOptions& base, std::mt19937_64& random) {
   GbdtOptions o = base;
   o.max_depth = 2 + static_cast<int>(Uniform01(random) * 7);  // 2..8
@@ -371,27 +387,31 @@ Result<GbdtTrainingResult> SearchGbdtFolds(std::span<const GbdtFold> folds,
 
   std::mt19937_64 random(base.seed);
   GbdtTrainingResult best;
+  std::vector<double> best_fold_aucs;
   for (int k = 0; search.max_trials == 0 || k < search.max_trials; ++k) {
     const GbdtOptions options = k == 0 ? base : SampleOptions(base, random);
     // Trial 1 (the peer default) always completes; later trials must fit the budget.
     // A trial's AUC and tree count are the means over the folds; its model is the first fold's.
     GbdtTrainingResult trial_result;
-    double auc_sum = 0, best_iteration_sum = 0;
+    std::vector<double> fold_aucs;
+    double best_iteration_sum = 0;
     bool completed = true;
     for (size_t f = 0; f < samples.size() && completed; ++f) {
-      CREDO_ASSIGN_OR_RETURN(Trial trial,
-                             Fit(samples[f], options, k == 0 ? Clock::time_point::max() : deadline));
+      CREDO_ASSIGN_OR_RETURN(Trial trial, Fit(samples[f], options, k == 0 ? Clock::time_point::max() : deadline));
       completed = trial.completed;
-      auc_sum += trial.result.validation_auc;
+      fold_aucs.push_back(trial.result.validation_auc);
       best_iteration_sum += trial.result.best_iteration;
       if (f == 0) trial_result = std::move(trial.result);
     }
     if (!completed) break;  // the budget is spent
     const double n = static_cast<double>(samples.size());
-    trial_result.validation_auc = auc_sum / n;
+    trial_result.validation_auc = std::accumulate(fold_aucs.begin(), fold_aucs.end(), 0.0) / n;
     trial_result.best_iteration = static_cast<int>(std::lround(best_iteration_sum / n));
     const double trial_auc = trial_result.validation_auc;
-    if (k == 0 || trial_auc > best.validation_auc) best = std::move(trial_result);
+    if (k == 0 || ClearlyBetter(fold_aucs, best_fold_aucs)) {
+      best = std::move(trial_result);
+      best_fold_aucs = std::move(fold_aucs);
+    }
     if (progress) {
       progress({.trial = k + 1,
                 .trials_planned = search.max_trials > 0 ? search.max_trials : -1,

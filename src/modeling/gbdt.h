@@ -111,8 +111,9 @@ struct GbdtFold {
 // The same search, each trial scored on every fold: its validation AUC is
 // the mean over the folds and its best_iteration the mean best round (the
 // tree count to refit with), which makes the choice far less noisy on small
-// samples. The result's model_json and validation_probability are those of
-// the first fold.
+// samples. A trial replaces the best so far only when its fold-by-fold AUC
+// gain exceeds the gain's standard error. The result's model_json and
+// validation_probability are those of the first fold.
 Result<GbdtTrainingResult> SearchGbdtFolds(std::span<const GbdtFold> folds,
                                            const std::vector<std::string>& feature_names,
                                            const GbdtOptions& base, const GbdtSearchOptions& search,

@@ -168,6 +168,7 @@ Result<models::Scorecard> FitScorecardOn(const Workbench& w, const std::vector<s
     names.push_back(bins[f].variable);
     kept_bins.push_back(bins[f]);
   }
+  columns.reserve(woe.size());
   for (const auto& col : woe) columns.emplace_back(col);
   LogisticOptions lo = w.options.selection.stepwise.logistic;
   lo.column_names = names;
@@ -262,14 +263,27 @@ Result<MethodOutcome> TryGbdt(const Workbench& w, double search_seconds, bool re
   std::vector<std::string> names;
   std::vector<models::FeatureSpec> specs;
   std::vector<models::VariableBins> categorical_bins;
+  // Trees see one WOE per category level (only rare levels pooled): finer
+  // than the scorecard's grouped bins, and the trees do the grouping.
+  std::vector<models::VariableBins> tree_bins = w.bins;
+  BinningOptions per_level;
+  per_level.fine_bins = 200;
+  per_level.max_bins = 50;
+  per_level.min_bin_share = 0.002;
+  per_level.min_bads_per_bin = 1;
+  per_level.monotonicity = Monotonicity::kNone;
+  per_level.rare_category_share = 0.002;
   for (size_t f = 0; f < w.roles.features.size(); ++f) {
     const data::Column& c = w.table.column(w.roles.features[f]);
     names.push_back(c.name);
     specs.push_back({c.name, c.type == data::ColumnType::kCategorical});
-    if (specs.back().categorical) categorical_bins.push_back(w.bins[f]);
+    if (!specs.back().categorical) continue;
+    CREDO_ASSIGN_OR_RETURN(tree_bins[f],
+                           BinColumn(c, w.bads, per_level, nullptr, std::span<const size_t>(w.split.train)));
+    categorical_bins.push_back(tree_bins[f]);
   }
-  const std::vector<float> x_train = TreeInput(w.table, w.roles.features, w.bins, w.split.train);
-  const std::vector<float> x_valid = TreeInput(w.table, w.roles.features, w.bins, w.split.validation);
+  const std::vector<float> x_train = TreeInput(w.table, w.roles.features, tree_bins, w.split.train);
+  const std::vector<float> x_valid = TreeInput(w.table, w.roles.features, tree_bins, w.split.validation);
   std::vector<double> y_train(w.split.train.size()), y_valid(w.split.validation.size());
   for (size_t i = 0; i < y_train.size(); ++i) y_train[i] = w.bads[w.split.train[i]];
   for (size_t i = 0; i < y_valid.size(); ++i) y_valid[i] = w.bads[w.split.validation[i]];
@@ -307,12 +321,12 @@ Result<MethodOutcome> TryGbdt(const Workbench& w, double search_seconds, bool re
       for (size_t i = 0; i < w.split.train.size(); ++i)
         (fold_of[i] == f ? check_rows : fit_rows).push_back(w.split.train[i]);
       for (const std::vector<size_t>* rows : {&fit_rows, &check_rows}) {
-        fold_x.push_back(TreeInput(w.table, w.roles.features, w.bins, *rows));
+        fold_x.push_back(TreeInput(w.table, w.roles.features, tree_bins, *rows));
         fold_y.emplace_back();
         for (size_t r : *rows) fold_y.back().push_back(w.bads[r]);
       }
     }
-    for (int f = 0; f < kFolds; ++f) {
+    for (size_t f = 0; f < kFolds; ++f) {
       folds.push_back({{fold_x[2 * f], fold_y[2 * f]}, {fold_x[2 * f + 1], fold_y[2 * f + 1]}});
     }
     rows_per_search_model = static_cast<double>(fold_y[0].size());
@@ -358,7 +372,7 @@ Result<MethodOutcome> TryGbdt(const Workbench& w, double search_seconds, bool re
 
   if (refit) {
     const std::vector<size_t> all = w.AllRows();
-    const std::vector<float> x_all = TreeInput(w.table, w.roles.features, w.bins, all);
+    const std::vector<float> x_all = TreeInput(w.table, w.roles.features, tree_bins, all);
     std::vector<double> y_all(all.size());
     for (size_t r = 0; r < all.size(); ++r) y_all[r] = w.bads[r];
     Say(w.options, "gbdt: refitting on all rows");
@@ -393,7 +407,7 @@ Result<MethodOutcome> TryGbdt(const Workbench& w, double search_seconds, bool re
                                        Fixed(o.min_child_weight, 2) + ", subsample " + Fixed(o.subsample, 2) +
                                        ", colsample_bytree " + Fixed(o.colsample_bytree, 2) + ", lambda " +
                                        Fixed(o.lambda, 2) + ", alpha " + Fixed(o.alpha, 2) +
-                                       "; categorical features enter as the WOE of their bin"},
+                                       "; categorical features enter as the WOE of their level"},
                        {"best_iteration", result.best_iteration},
                        {"feature_importance", std::move(importance)}};
   out.seconds = SecondsSince(t0);
