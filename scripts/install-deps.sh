@@ -7,7 +7,7 @@ packages=(
   # toolchain
   g++ cmake make ninja-build ccache pkg-config git ca-certificates
   # libraries
-  zlib1g-dev libsqlite3-dev nlohmann-json3-dev libeigen3-dev libxgboost-dev libcli11-dev
+  tzdata zlib1g-dev libsqlite3-dev nlohmann-json3-dev libeigen3-dev libxgboost-dev libcli11-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # peers for the model benchmark (bench/model_peers.py)
