@@ -12,7 +12,7 @@ and computes test AUC and KS for all four with the same scikit-learn code.
 
 Run with Debian's Python (python3-sklearn, python3-xgboost, python3-pandas):
     /usr/bin/python3 bench/model_peers.py --credo build/credo
-    /usr/bin/python3 bench/model_peers.py --datasets gmsc --time-budget 30
+    /usr/bin/python3 bench/model_peers.py --datasets gmsc --time-budget 60
 Datasets that are absent are skipped with a notice.
 """
 import argparse
@@ -143,7 +143,7 @@ def main():
     ap.add_argument("--credo", default="build/credo")
     ap.add_argument("--data-dir", default=os.environ.get("CREDO_DATA_DIR", "../shared/data"))
     ap.add_argument("--datasets", default="german,gmsc,taiwan,bank,home_credit")
-    ap.add_argument("--time-budget", type=float, default=30, help="seconds per credo training run")
+    ap.add_argument("--time-budget", type=float, default=45, help="seconds per credo training run (credo's default)")
     ap.add_argument("--json", help="also write the results here")
     args = ap.parse_args()
 
