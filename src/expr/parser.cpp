@@ -584,6 +584,18 @@ class Parser {
     return n;
   }
 
+  // Comma-separated arguments up to and including the closing ')', appended to `call`.
+  void ParseArguments(Node& call) {
+    if (!IsSymbol(")")) {
+      call.children.push_back(ParseExpression(kLowest));
+      while (IsSymbol(",")) {
+        Next();
+        call.children.push_back(ParseExpression(kLowest));
+      }
+    }
+    Expect(")");
+  }
+
   Node ParseCall(const Token& t) {
     const FunctionSpec* spec = nullptr;
     for (const FunctionSpec& f : kFunctions) {
@@ -612,14 +624,7 @@ class Parser {
       Expect(")");
       return call;
     }
-    if (!IsSymbol(")")) {
-      call.children.push_back(ParseExpression(kLowest));
-      while (IsSymbol(",")) {
-        Next();
-        call.children.push_back(ParseExpression(kLowest));
-      }
-    }
-    Expect(")");
+    ParseArguments(call);
     int n = static_cast<int>(call.children.size());
     if (n < spec->min_args || n > spec->max_args) {
       throw ParseError{t.column,
@@ -770,14 +775,7 @@ class Parser {
     call.name = name.text;
     call.children.push_back(std::move(receiver));
     Next();  // (
-    if (!IsSymbol(")")) {
-      call.children.push_back(ParseExpression(kLowest));
-      while (IsSymbol(",")) {
-        Next();
-        call.children.push_back(ParseExpression(kLowest));
-      }
-    }
-    Expect(")");
+    ParseArguments(call);
     return call;
   }
 
