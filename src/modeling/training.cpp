@@ -346,12 +346,13 @@ Result<MethodOutcome> TryGbdt(const Workbench& w, double search_seconds, bool re
                                               Fixed(p.trial_options.eta, 3));
                          }));
   const GbdtOptions& o = result.chosen;
-  // The chosen settings with the tree count the search found, grown in
-  // proportion to the rows the model is fitted to.
+  // The chosen settings with the tree count the search found, grown with
+  // the rows the model is fitted to.
   auto fit_with_settings = [&](const LabeledSample& sample) {
     GbdtOptions fixed = o;
-    fixed.max_trees = std::max(1, static_cast<int>(std::lround((result.best_iteration + 1) *
-                                                               sample.bad.size() / rows_per_search_model)));
+    // Square-root growth: more rows carry more trees before overfitting, but not proportionally more.
+    const double growth = std::sqrt(static_cast<double>(sample.bad.size()) / rows_per_search_model);
+    fixed.max_trees = std::max(1, static_cast<int>(std::lround((result.best_iteration + 1) * growth)));
     fixed.early_stopping_rounds = 0;  // keep every tree
     return TrainGbdt(sample, valid, names, fixed);
   };
