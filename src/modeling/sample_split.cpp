@@ -1,6 +1,7 @@
 #include "modeling/sample_split.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <random>
@@ -9,15 +10,23 @@
 
 namespace credo::modeling {
 
-SampleSplit RandomSplit(const std::vector<uint8_t>& bads, double validation_share, uint64_t seed) {
+namespace {
+
+// The goods, then the bads, each in a seeded random order: what both
+// stratified splits deal out.
+std::array<std::vector<size_t>, 2> ShuffledRowsByClass(const std::vector<uint8_t>& bads, uint64_t seed) {
   std::mt19937_64 rng(seed);
+  std::array<std::vector<size_t>, 2> by_class;
+  for (size_t r = 0; r < bads.size(); ++r) by_class[bads[r] ? 1 : 0].push_back(r);
+  for (auto& rows : by_class) std::shuffle(rows.begin(), rows.end(), rng);
+  return by_class;
+}
+
+}  // namespace
+
+SampleSplit RandomSplit(const std::vector<uint8_t>& bads, double validation_share, uint64_t seed) {
   SampleSplit split;
-  for (uint8_t cls : {uint8_t{0}, uint8_t{1}}) {
-    std::vector<size_t> rows;
-    for (size_t r = 0; r < bads.size(); ++r) {
-      if (bads[r] == cls) rows.push_back(r);
-    }
-    std::shuffle(rows.begin(), rows.end(), rng);
+  for (const std::vector<size_t>& rows : ShuffledRowsByClass(bads, seed)) {
     const size_t n_validation =
         static_cast<size_t>(std::llround(validation_share * static_cast<double>(rows.size())));
     split.validation.insert(split.validation.end(), rows.begin(), rows.begin() + n_validation);
@@ -30,6 +39,14 @@ SampleSplit RandomSplit(const std::vector<uint8_t>& bads, double validation_shar
                       "% train / " + std::to_string(static_cast<int>(std::lround(100 * validation_share))) +
                       "% validation, stratified by the target, seed " + std::to_string(seed);
   return split;
+}
+
+std::vector<int> StratifiedFolds(const std::vector<uint8_t>& bads, int k, uint64_t seed) {
+  std::vector<int> fold(bads.size());
+  for (const std::vector<size_t>& rows : ShuffledRowsByClass(bads, seed)) {
+    for (size_t i = 0; i < rows.size(); ++i) fold[rows[i]] = static_cast<int>(i % k);
+  }
+  return fold;
 }
 
 Result<SampleSplit> OutOfTimeSplit(const data::Table& table, const std::string& column,

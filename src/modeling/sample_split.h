@@ -22,6 +22,10 @@ struct SampleSplit {
 // parts. Deterministic for a seed.
 SampleSplit RandomSplit(const std::vector<uint8_t>& bads, double validation_share, uint64_t seed);
 
+// The fold (0..k-1) of each row for k-fold cross-validation, stratified by
+// the target: every fold gets the same share of bads. Deterministic for a seed.
+std::vector<int> StratifiedFolds(const std::vector<uint8_t>& bads, int k, uint64_t seed);
+
 // Out-of-time split: rows whose `column` is below `cut` (a date for a date
 // column, a number for a numeric one) train, the rest validate. Rows with
 // a missing value train. Errors name the column or the cut value.

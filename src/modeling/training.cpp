@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <set>
 
 #include "modeling/column_roles.h"
@@ -83,22 +82,6 @@ std::vector<float> TreeInput(const data::Table& table, const std::vector<size_t>
 constexpr size_t kCrossValidationMaxRows = 40000;
 constexpr int kFolds = 4;
 
-// The fold (0..k-1) of each row, dealing bads and goods out in turn after a
-// seeded shuffle, so every fold has the same share of bads.
-std::vector<int> StratifiedFolds(const std::vector<uint8_t>& bads, int k, uint64_t seed) {
-  std::vector<int> fold(bads.size());
-  std::mt19937_64 rng(seed);
-  for (uint8_t cls : {uint8_t{0}, uint8_t{1}}) {
-    std::vector<size_t> rows;
-    for (size_t r = 0; r < bads.size(); ++r) {
-      if (bads[r] == cls) rows.push_back(r);
-    }
-    std::shuffle(rows.begin(), rows.end(), rng);
-    for (size_t i = 0; i < rows.size(); ++i) fold[rows[i]] = static_cast<int>(i % k);
-  }
-  return fold;
-}
-
 uint64_t Fingerprint(const data::Table& table) {
   uint64_t h = 1469598103934665603ULL;  // FNV-1a 64
   auto mix = [&h](const void* p, size_t n) {
@@ -136,6 +119,8 @@ struct Workbench {
   const ColumnRoles& roles;
   const SampleSplit& split;
   const std::vector<models::VariableBins>& bins;  // per feature, fitted on the train rows
+  const data::Table& train_rows;                  // table.TakeRows(split.train), made once
+  const data::Table& validation_rows;             // table.TakeRows(split.validation), made once
   Clock::time_point start;
 
   std::vector<uint8_t> TrainBads() const { return Gather(bads, split.train); }
@@ -149,7 +134,7 @@ struct Workbench {
 };
 
 Result<double> ValidationAuc(const Workbench& w, const models::ModelArtifact& artifact, double* ks) {
-  CREDO_ASSIGN_OR_RETURN(std::vector<double> p, artifact.PredictTable(w.table.TakeRows(w.split.validation)));
+  CREDO_ASSIGN_OR_RETURN(std::vector<double> p, artifact.PredictTable(w.validation_rows));
   CREDO_ASSIGN_OR_RETURN(json m, HeadlineMetrics(p, w.ValidationBads()));
   *ks = m["ks"].get<double>();
   return m["auc"].get<double>();
@@ -209,17 +194,7 @@ Result<MethodOutcome> TryScorecard(const Workbench& w, bool refit) {
   out.artifact = models::ModelArtifact::FromScorecard(card);
   CREDO_ASSIGN_OR_RETURN(out.validation_auc, ValidationAuc(w, out.artifact, &out.validation_ks));
 
-  json coefficients = json::array();
-  for (size_t i = 0; i < card.characteristics.size(); ++i) {
-    const auto& ch = card.characteristics[i];
-    const auto [lo, hi] = std::minmax_element(ch.points.begin(), ch.points.end());
-    coefficients.push_back({{"variable", ch.bins.variable},
-                            {"coefficient", fit.coefficients[i]},
-                            {"std_error", fit.standard_errors[i]},
-                            {"p_value", fit.p_values[i]},
-                            {"points_range", std::to_string(*lo) + " to " + std::to_string(*hi)}});
-    out.used[ch.bins.variable] = "in the scorecard";
-  }
+  for (const auto& ch : card.characteristics) out.used[ch.bins.variable] = "in the scorecard";
   for (const DroppedVariable& d : selected.selection.dropped) {
     out.selection.push_back({{"variable", d.variable}, {"step", d.step}, {"reason", d.reason}});
     out.used.emplace(d.variable, "dropped (" + d.step + ")");
@@ -235,19 +210,22 @@ Result<MethodOutcome> TryScorecard(const Workbench& w, bool refit) {
       out.refitted = models::ModelArtifact::FromScorecard(std::move(refitted).value());
       fit = refit_fit;
       card = *out.refitted->scorecard();
-      for (size_t i = 0; i < card.characteristics.size(); ++i) {
-        const auto& ch = card.characteristics[i];
-        const auto [lo, hi] = std::minmax_element(ch.points.begin(), ch.points.end());
-        coefficients[i]["coefficient"] = fit.coefficients[i];
-        coefficients[i]["std_error"] = fit.standard_errors[i];
-        coefficients[i]["p_value"] = fit.p_values[i];
-        coefficients[i]["points_range"] = std::to_string(*lo) + " to " + std::to_string(*hi);
-      }
       out.detail += ", refit on all rows";
     } else {
       out.detail +=
           " (refit on all rows failed: " + refitted.status().message() + "; kept the train-rows fit)";
     }
+  }
+  // The report describes the saved scorecard: the refit when there is one.
+  json coefficients = json::array();
+  for (size_t i = 0; i < card.characteristics.size(); ++i) {
+    const auto& ch = card.characteristics[i];
+    const auto [lo, hi] = std::minmax_element(ch.points.begin(), ch.points.end());
+    coefficients.push_back({{"variable", ch.bins.variable},
+                            {"coefficient", fit.coefficients[i]},
+                            {"std_error", fit.standard_errors[i]},
+                            {"p_value", fit.p_values[i]},
+                            {"points_range", std::to_string(*lo) + " to " + std::to_string(*hi)}});
   }
   out.model_section = {{"intercept", card.intercept},
                        {"scaling", Fixed(w.options.scaling.base_score, 0) + " points at " +
@@ -447,8 +425,8 @@ Result<json> VariablesJson(const Workbench& w, const models::Scorecard* card,
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(),
                    [&](size_t a, size_t b) { return w.bins[a].iv > w.bins[b].iv; });
-  const data::Table train = w.table.TakeRows(w.split.train);
-  const data::Table valid = w.table.TakeRows(w.split.validation);
+  const data::Table& train = w.train_rows;
+  const data::Table& valid = w.validation_rows;
   json variables = json::array();
   for (size_t f : order) {
     const models::VariableBins& vb = w.bins[f];
@@ -629,7 +607,9 @@ Result<TrainedModel> TrainModel(const data::Table& table, const TrainingOptions&
   CREDO_ASSIGN_OR_RETURN(Prepared p, Prepare(table, options, /*need_split=*/true));
   CREDO_ASSIGN_OR_RETURN(std::vector<models::VariableBins> bins,
                          BinFeatures(table, p.roles, p.bads, p.split.train, options));
-  const Workbench w{table, options, p.bads, p.roles, p.split, bins, start};
+  const data::Table train_rows = table.TakeRows(p.split.train);
+  const data::Table valid_rows = table.TakeRows(p.split.validation);
+  const Workbench w{table, options, p.bads, p.roles, p.split, bins, train_rows, valid_rows, start};
   const bool refit = true;
 
   std::vector<MethodOutcome> candidates;
@@ -670,8 +650,6 @@ Result<TrainedModel> TrainModel(const data::Table& table, const TrainingOptions&
   Say(options, "evaluating");
   const models::ModelArtifact& measured = chosen.artifact;
   models::ModelArtifact& saved = chosen.refitted ? *chosen.refitted : chosen.artifact;
-  const data::Table train_rows = table.TakeRows(p.split.train);
-  const data::Table valid_rows = table.TakeRows(p.split.validation);
   CREDO_ASSIGN_OR_RETURN(std::vector<double> p_train, measured.PredictTable(train_rows));
   CREDO_ASSIGN_OR_RETURN(std::vector<double> p_valid, measured.PredictTable(valid_rows));
   std::optional<std::vector<int>> points;

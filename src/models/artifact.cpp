@@ -268,7 +268,8 @@ ScoredApplicant ModelArtifact::ScoreBins(const std::vector<int>& bins, size_t to
 
 // The features that pushed this applicant's log-odds of bad up the most.
 std::vector<ReasonCode> ModelArtifact::TreeReasons(const float* row, const double* contributions,
-                                                   size_t top_reasons) const {
+                                                   size_t top_reasons,
+                                                   const std::function<std::string(size_t)>& level_of) const {
   std::vector<ReasonCode> reasons;
   for (size_t i = 0; i < features_.size(); ++i) {
     if (contributions[i] <= 0) continue;
@@ -276,13 +277,7 @@ std::vector<ReasonCode> ModelArtifact::TreeReasons(const float* row, const doubl
     if (std::isnan(row[i])) {
       detail = "missing";
     } else if (features_[i].categorical) {
-      const VariableBins& vb = *tree_bins_[i];
-      for (const Bin& b : vb.bins) {
-        if (static_cast<float>(b.woe) == row[i]) {
-          detail = b.Label();
-          break;
-        }
-      }
+      detail = level_of(i);
     } else {
       char buf[32];
       std::snprintf(buf, sizeof buf, "%.6g", row[i]);
@@ -324,7 +319,7 @@ Result<ScoredApplicant> ModelArtifact::Score(const FeatureValues& values, size_t
   CREDO_ASSIGN_OR_RETURN(std::vector<double> contrib, trees_->Contributions(x.data(), 1, n));
   ScoredApplicant s;
   s.probability = p[0];
-  s.reasons = TreeReasons(x.data(), contrib.data(), top_reasons);
+  s.reasons = TreeReasons(x.data(), contrib.data(), top_reasons, [&](size_t i) { return values.levels[i]; });
   return s;
 }
 
@@ -346,7 +341,8 @@ Result<std::vector<ScoredApplicant>> ModelArtifact::ScoreTable(const data::Table
     if (top_reasons == 0) continue;  // contributions cost more than the prediction itself
     CREDO_ASSIGN_OR_RETURN(std::vector<double> contrib, trees_->Contributions(x.data(), block, n));
     for (size_t r = 0; r < block; ++r) {
-      out[first + r].reasons = TreeReasons(&x[r * n], &contrib[r * (n + 1)], top_reasons);
+      out[first + r].reasons = TreeReasons(&x[r * n], &contrib[r * (n + 1)], top_reasons,
+                                           [&](size_t i) { return c.columns[i]->ValueText(first + r); });
     }
   }
   return out;

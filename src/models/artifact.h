@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
@@ -105,8 +106,9 @@ class ModelArtifact {
   std::vector<float> DenseRows(const Columns& columns, size_t first_row, size_t rows) const;
   std::vector<int> BinsOf(const Columns& columns, size_t row) const;
   ScoredApplicant ScoreBins(const std::vector<int>& bins, size_t top_reasons) const;
-  std::vector<ReasonCode> TreeReasons(const float* row, const double* contributions,
-                                      size_t top_reasons) const;
+  // `level_of(i)` gives the applicant's level of categorical feature i.
+  std::vector<ReasonCode> TreeReasons(const float* row, const double* contributions, size_t top_reasons,
+                                      const std::function<std::string(size_t)>& level_of) const;
 
   ModelKind kind_ = ModelKind::kScorecard;
   std::string id_;

@@ -154,6 +154,25 @@ TEST_F(TrainingTest, ScorecardReasonsAreThePointsLostAgainstEachCharacteristicsB
   }
 }
 
+TEST_F(TrainingTest, GbdtReasonsNameTheApplicantsOwnCategoryLevel) {
+  TrainingOptions o = Options(ModelMethod::kGbdt);
+  o.time_budget_seconds = 3;
+  auto trained = TrainModel(*table_, o);
+  ASSERT_TRUE(trained.ok()) << trained.status().ToString();
+  auto scored = trained->artifact.ScoreTable(*table_, 5);
+  ASSERT_TRUE(scored.ok());
+  size_t categorical_reasons = 0;
+  for (size_t r = 0; r < 500; ++r) {
+    for (const auto& reason : (*scored)[r].reasons) {
+      const data::Column& c = *table_->Find(reason.feature);
+      if (c.type != data::ColumnType::kCategorical || c.IsMissing(r)) continue;
+      EXPECT_EQ(reason.detail, c.ValueText(r)) << "row " << r << " " << reason.feature;
+      ++categorical_reasons;
+    }
+  }
+  EXPECT_GT(categorical_reasons, 0u);
+}
+
 TEST_F(TrainingTest, OutOfTimeSplitTrainsOnEarlierApplications) {
   TrainingOptions o = Options(ModelMethod::kScorecard);
   o.split_by = "application_date";
