@@ -8,10 +8,13 @@ packages=(
   g++ cmake make ninja-build ccache pkg-config git ca-certificates
   # libraries
   tzdata zlib1g-dev libsqlite3-dev nlohmann-json3-dev libeigen3-dev libxgboost-dev libcli11-dev
+  libcpp-httplib-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # peers for the model benchmark (bench/model_peers.py)
   time python3 python3-sklearn python3-xgboost python3-pandas python3-numpy
+  # load generator for the HTTP benchmark
+  wrk
 )
 
 missing=()

@@ -960,6 +960,7 @@ const Value kNull;
 
 // The variable `name`: assigned by an earlier statement, else from the input.
 const Value& Lookup(const std::string& name, Frame& f) {
+  if (f.context.dollar && name.size() == 1 && name[0] == '$') return *f.context.dollar;
   if (f.assigned) {
     for (const auto& [key, item] : *f.assigned) {
       if (key == name) return item;

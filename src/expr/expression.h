@@ -23,6 +23,10 @@ namespace credo::expr {
 // and replays bit for bit.
 struct EvalContext {
   int64_t now_ms = 0;  // the clock, milliseconds since the Unix epoch (UTC)
+  // When set, the value of `$`, shadowing any `$` member of the input: how a
+  // decision-table cell sees its column's value and an expression node its
+  // own output so far, without copying the input to add one member.
+  const Value* dollar = nullptr;
 };
 
 struct Program;  // the compiled tree; private to the module

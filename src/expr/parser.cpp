@@ -432,8 +432,9 @@ class Parser {
   }
   // One entry of a unary test, as ZEN reads it: the operands of top-level
   // `and`/`or` are entries themselves (`'a' or 'b'`, `[1..5] and > 2`); an
-  // interval means `$ in` it; a comparison on `$` (`> 5` is `$ > 5`) is the
-  // result; anything else is evaluated and matched against `$` (kUnaryTest).
+  // interval means `$ in` it; a comparison is the result, whether on `$`
+  // (`> 5` is `$ > 5`) or not (`len(items) > 5`, as the reference engine
+  // decides it); anything else is evaluated and matched against `$` (kUnaryTest).
   static Node UnaryTest(Node n) {
     if (n.kind == NodeKind::kAnd || n.kind == NodeKind::kOr) {
       for (Node& c : n.children) c = UnaryTest(std::move(c));
@@ -442,7 +443,7 @@ class Parser {
     if (n.kind == NodeKind::kInterval) return InDollar(std::move(n));
     bool references_dollar = ReferencesDollar(n);
     bool is_condition = (n.kind == NodeKind::kBinary && n.op >= BinaryOp::kEq) || n.kind == NodeKind::kIn;
-    if (is_condition && references_dollar) return n;
+    if (is_condition) return n;
     Node test = MakeNode(NodeKind::kUnaryTest, n.column);
     test.a = references_dollar;
     test.children.push_back(std::move(n));
