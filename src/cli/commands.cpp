@@ -19,6 +19,7 @@ int Run(int argc, char** argv) {
   Action action;
   AddGenCommand(app, &action);
   AddModelCommands(app, &action);
+  AddDecideCommand(app, &action);
 
   try {
     app.parse(argc, argv);

@@ -4,6 +4,9 @@
 
 #include <functional>
 
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+
 #include "core/status.h"
 
 namespace CLI {
@@ -12,10 +15,15 @@ class App;
 
 namespace credo::cli {
 
+// Reads a JSON document from `path`, or from stdin when it is "" or "-";
+// a parse error names the file and the position.
+Result<nlohmann::json> ReadJsonInput(const std::string& path);
+
 // The chosen subcommand's work, run after parsing succeeded.
 using Action = std::function<Status()>;
 
 void AddGenCommand(CLI::App& app, Action* action);     // credo gen
 void AddModelCommands(CLI::App& app, Action* action);  // credo model train|score|bin|import-xgboost
+void AddDecideCommand(CLI::App& app, Action* action);  // credo decide
 
 }  // namespace credo::cli
