@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `make run`: Credo on its embedded defaults with demo data it generates itself.
 # Generates an applicant population, builds a credit model (scorecard vs GBDT,
-# the better one kept), scores new applicants with reason codes, and points
-# at the model report.
+# the better one kept), scores new applicants with reason codes, points at the
+# model report, then sets up the example cash-loan strategy with its own
+# scorecard, takes one decision on the command line and starts `credo serve`.
 set -euo pipefail
 credo=${1:-build/credo}
 demo=${CREDO_DEMO_DIR:-demo}
@@ -25,3 +26,23 @@ echo "First scored applicants ($demo/scores.csv):"
 head -n 6 "$demo/scores.csv" | cut -c1-160
 echo
 echo "Model report: $demo/model/report.html (open it in a browser; the numbers are in report.json)"
+
+# The example strategy (examples/strategies) reads its scorecard from
+# models/cash_loan/ beside it: the demo keeps a writable copy in $demo/strategies.
+mkdir -p "$demo/strategies"
+cp examples/strategies/cash_loan_application.json "$demo/strategies/"
+if [ ! -f "$demo/strategies/models/cash_loan/model.json" ]; then
+  "$credo" model train --data "$demo/applicants.csv" --target bad --id applicant_id --method scorecard \
+    --out "$demo/strategies/models/cash_loan" >/dev/null
+fi
+echo
+echo "One decision: credo decide $demo/strategies/cash_loan_application.json --input examples/strategies/cash_loan_request.json"
+"$credo" decide "$demo/strategies/cash_loan_application.json" --input examples/strategies/cash_loan_request.json
+
+port=${CREDO_PORT:-8080}
+echo
+echo "Starting the decision service. In another terminal:"
+echo "  curl -s -X POST localhost:$port/v1/decide/cash_loan_application -H 'Content-Type: application/json' \\"
+echo "       --data @examples/strategies/cash_loan_request.json"
+echo "Stop it with Ctrl-C."
+exec "$credo" serve --port "$port" --strategies "$demo/strategies" --db "$demo/decisions.db"

@@ -20,6 +20,9 @@ int Run(int argc, char** argv) {
   AddGenCommand(app, &action);
   AddModelCommands(app, &action);
   AddDecideCommand(app, &action);
+  AddServeCommand(app, &action);
+  AddDecisionCommands(app, &action);
+  AddStrategyCommands(app, &action);
 
   try {
     app.parse(argc, argv);

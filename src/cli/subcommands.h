@@ -25,5 +25,8 @@ using Action = std::function<Status()>;
 void AddGenCommand(CLI::App& app, Action* action);     // credo gen
 void AddModelCommands(CLI::App& app, Action* action);  // credo model train|score|bin|import-xgboost
 void AddDecideCommand(CLI::App& app, Action* action);  // credo decide
+void AddServeCommand(CLI::App& app, Action* action);     // credo serve
+void AddDecisionCommands(CLI::App& app, Action* action);  // credo decision replay
+void AddStrategyCommands(CLI::App& app, Action* action);  // credo strategy backtest
 
 }  // namespace credo::cli
