@@ -22,7 +22,11 @@ using expr::Value;
 using nlohmann::json;
 
 Value PassThrough(const Value& input, const std::string& output_path, Value result) {
-  Object out = input.is_object() ? input.as_object() : Object{};
+  Object out;
+  if (input.is_object()) {
+    out.reserve(input.as_object().size() + 1);
+    out = input.as_object();
+  }
   DotInsert(out, output_path, std::move(result));
   return Value(std::move(out));
 }

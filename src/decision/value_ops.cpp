@@ -16,7 +16,9 @@ Object::iterator FindMember(Object& object, std::string_view key) {
 // Below the top level: objects merge, anything else replaces.
 Value MergeNested(const Value& doc, const Value& patch) {
   if (!doc.is_object() || !patch.is_object()) return patch;
-  Object merged = doc.as_object();
+  Object merged;
+  merged.reserve(doc.as_object().size() + patch.as_object().size());
+  merged = doc.as_object();
   for (const auto& [key, value] : patch.as_object()) {
     auto it = FindMember(merged, key);
     if (value.is_null()) {
@@ -61,6 +63,12 @@ bool InsertAt(Object& object, std::string_view path, Value& value) {
 Value Merge(const Value& doc, const Value& patch) {
   if (patch.is_array()) return patch;
   if (!patch.is_object()) return doc;
+  // Into an empty object, a patch without null members is itself: share it.
+  if (doc.is_object() && doc.as_object().empty()) {
+    bool has_null = false;
+    for (const auto& member : patch.as_object()) has_null = has_null || member.second.is_null();
+    if (!has_null) return patch;
+  }
   return MergeNested(doc, patch);
 }
 
