@@ -20,3 +20,21 @@ fi
 
 echo "== model builder vs scikit-learn and XGBoost on the real datasets"
 /usr/bin/python3 bench/model_peers.py --credo "$build/credo" --data-dir "$data_dir"
+
+echo "== decision engine beside ZEN (npm @gorules/zen-engine), same graphs, same run (target >= 2x on every graph)"
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  /usr/bin/python3 bench/zen_compare.py --build "$build"
+else
+  echo "Node.js/npm not found: skipped (Debian: apt-get install nodejs npm)"
+fi
+
+echo "== example strategy in-process latency (targets p99 < 50 us without the model node, < 100 us with a 300-tree GBDT)"
+"$build/bench/decision_bench" latency examples/strategies/cash_loan_rules_only.json examples/strategies/cash_loan_request.json
+"$build/credo" gen --rows 20000 --seed 7 --out "$work/gbdt_train.csv"
+features=$(/usr/bin/python3 bench/train_gbdt300.py "$work/gbdt_train.csv" "$work/xgb300.json")
+"$build/credo" model import-xgboost --json "$work/xgb300.json" --features "$features" --out "$work/gbdt300/model.json"
+"$build/bench/decision_bench" latency examples/strategies/cash_loan_application.json \
+  examples/strategies/cash_loan_request.json --model "$work/gbdt300/model.json"
+
+echo "== HTTP: credo serve under wrk, keep-alive, audit on (target >= 10,000 decisions/s, p99 < 5 ms)"
+bash bench/http_bench.sh "$build"

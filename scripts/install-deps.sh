@@ -13,8 +13,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # peers for the model benchmark (bench/model_peers.py)
   time python3 python3-sklearn python3-xgboost python3-pandas python3-numpy
-  # load generator for the HTTP benchmark
-  wrk
+  # load generator and client for the HTTP benchmark
+  wrk curl
 )
 
 missing=()

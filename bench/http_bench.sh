@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Decisions per second and latency of `credo serve` under wrk on loopback:
+# keep-alive connections, the example cash-loan strategy with its scorecard,
+# every decision recorded in the SQLite audit log.
+# Usage: bench/http_bench.sh [BUILD_DIR] [SECONDS] [CONNECTIONS]
+set -euo pipefail
+build=${1:-build}
+seconds=${2:-15}
+connections=${3:-32}
+port=${CREDO_BENCH_PORT:-18080}
+work=$(mktemp -d)
+server=""
+cleanup() {
+  [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+mkdir -p "$work/strategies"
+"$build/credo" gen --rows 20000 --seed 7 --out "$work/applicants.csv" 2>/dev/null
+"$build/credo" model train --data "$work/applicants.csv" --target bad --id applicant_id --method scorecard \
+  --out "$work/strategies/models/cash_loan" >/dev/null 2>&1
+cp examples/strategies/cash_loan_application.json "$work/strategies/"
+"$build/credo" serve --port "$port" --strategies "$work/strategies" --db "$work/decisions.db" >"$work/serve.log" 2>&1 &
+server=$!
+for _ in $(seq 50); do
+  curl -sf "localhost:$port/healthz" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+curl -sf "localhost:$port/healthz" >/dev/null || { cat "$work/serve.log"; exit 1; }
+
+wrk -t2 -c"$connections" -d"${seconds}s" --latency -s bench/wrk_decide.lua \
+  "http://127.0.0.1:$port/v1/decide/cash_loan_application"
+echo "audit: $(curl -s "localhost:$port/metrics" | grep -E '^credo_decisions_total' | awk '{s += $2} END {print s}') decisions recorded"
