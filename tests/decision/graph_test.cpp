@@ -68,7 +68,7 @@ TEST(DotInsert, CreatesObjectsOnThePathAndRefusesToOverwriteALeaf) {
 TEST(Load, RefusesWhatCannotRunAndNamesTheNode) {
   auto function_node = Chain(json::array({{{"id", "f"}, {"type", "functionNode"}, {"name", "js"}}}));
   ASSERT_FALSE(function_node.ok());
-  EXPECT_NE(function_node.status().message().find("node 'js' (functionNode)js"), std::string::npos);
+  EXPECT_NE(function_node.status().message().find("node 'js' (functionNode)"), std::string::npos);
 
   auto bad_cell = Chain(json::parse(R"js([{"id":"t","type":"decisionTableNode","name":"grade","content":{
       "hitPolicy":"first","inputs":[{"id":"i","name":"Score","field":"score"}],
