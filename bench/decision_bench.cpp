@@ -61,7 +61,8 @@ void TimeSequential(const std::string& engine, const std::string& name, double s
   evaluate();  // warm-up, as ZEN's benchmark does
   int64_t iterations = 0;
   const auto start = Clock::now();
-  const auto stop = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  const auto stop =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
   auto now = start;
   while (now < stop) {
     for (int i = 0; i < 16; ++i) evaluate();
@@ -69,9 +70,11 @@ void TimeSequential(const std::string& engine, const std::string& name, double s
     now = Clock::now();
   }
   const double elapsed = Seconds(now - start);
-  std::printf("{\"engine\":\"%s\",\"graph\":\"%s\",\"evaluations_per_second\":%.1f,\"iterations\":%lld,\"mean_us\":%.3f}\n",
-              engine.c_str(), name.c_str(), iterations / elapsed, static_cast<long long>(iterations),
-              elapsed / iterations * 1e6);
+  std::printf(
+      "{\"engine\":\"%s\",\"graph\":\"%s\",\"evaluations_per_second\":%.1f,\"iterations\":%lld,\"mean_us\":%."
+      "3f}\n",
+      engine.c_str(), name.c_str(), iterations / elapsed, static_cast<long long>(iterations),
+      elapsed / iterations * 1e6);
   std::fflush(stdout);
 }
 
@@ -129,7 +132,8 @@ int Latency(const std::string& strategy, const std::string& request, const std::
   double sum = 0;
   for (double u : us) sum += u;
   std::printf(
-      "{\"strategy\":\"%s\",\"model\":\"%s\",\"evaluations\":%d,\"p50_us\":%.2f,\"p99_us\":%.2f,\"p999_us\":%.2f,"
+      "{\"strategy\":\"%s\",\"model\":\"%s\",\"evaluations\":%d,\"p50_us\":%.2f,\"p99_us\":%.2f,\"p999_us\":%"
+      ".2f,"
       "\"mean_us\":%.2f}\n",
       strategy.c_str(), model.c_str(), n, us[n / 2], us[n * 99 / 100], us[n * 999 / 1000], sum / n);
   return 0;

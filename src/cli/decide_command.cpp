@@ -1,32 +1,13 @@
 // `credo decide`: one decision from a JDM graph file, printed as JSON.
 #include <CLI/CLI.hpp>
-#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "cli/subcommands.h"
 #include "decision/evaluation_json.h"
 #include "decision/graph.h"
 
 namespace credo::cli {
-
-Result<nlohmann::json> ReadJsonInput(const std::string& path) {
-  std::stringstream text;
-  if (path.empty() || path == "-") {
-    text << std::cin.rdbuf();
-  } else {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return Status::NotFound("cannot open input '" + path + "'");
-    text << in.rdbuf();
-  }
-  const std::string where = path.empty() || path == "-" ? "stdin" : path;
-  try {
-    return nlohmann::json::parse(text.str());
-  } catch (const nlohmann::json::parse_error& e) {
-    return Status::Invalid(where + ": not valid JSON (" + std::string(e.what()) + ")");
-  }
-}
 
 void AddDecideCommand(CLI::App& app, Action* action) {
   struct Flags {
@@ -36,7 +17,8 @@ void AddDecideCommand(CLI::App& app, Action* action) {
     bool trace = false;
   };
   auto flags = std::make_shared<Flags>();
-  CLI::App* decide = app.add_subcommand("decide", "Evaluate a JDM decision graph on one input and print the result");
+  CLI::App* decide =
+      app.add_subcommand("decide", "Evaluate a JDM decision graph on one input and print the result");
   decide->add_option("graph", flags->graph, "The decision graph (JDM JSON)")->required();
   decide->add_option("--input", flags->input, "Input JSON file (default: stdin)");
   decide->add_option("--now", flags->now,
@@ -52,7 +34,8 @@ void AddDecideCommand(CLI::App& app, Action* action) {
         CREDO_ASSIGN_OR_RETURN(options.now_ms, decision::ParseInstantMs(flags->now));
       }
       options.trace = flags->trace ? decision::TraceLevel::kFull : decision::TraceLevel::kNone;
-      CREDO_ASSIGN_OR_RETURN(decision::Evaluation evaluation, graph->Evaluate(expr::Value::FromJson(input), options));
+      CREDO_ASSIGN_OR_RETURN(decision::Evaluation evaluation,
+                             graph->Evaluate(expr::Value::FromJson(input), options));
       std::cout << decision::EvaluationToJson(evaluation).dump(2) << "\n";
       return Status::Ok();
     };

@@ -20,18 +20,6 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-Status WriteText(const fs::path& path, const std::string& text) {
-  const fs::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out || !(out << text) || !out.flush()) return Status::Io("cannot write", tmp.string());
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) return Status::Io("cannot move into place: " + ec.message(), path.string());
-  return Status::Ok();
-}
-
 Status MakeOutputDir(const std::string& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -223,8 +211,10 @@ void AddTrainCommand(CLI::App* model, Action* action) {
       // Nothing is written until the model is complete.
       CREDO_RETURN_IF_ERROR(MakeOutputDir(f->out));
       const fs::path dir = f->out;
-      CREDO_RETURN_IF_ERROR(WriteText(dir / "report.json", trained.report->dump(1) + "\n"));
-      CREDO_RETURN_IF_ERROR(WriteText(dir / "report.html", modeling::RenderReportHtml(*trained.report)));
+      CREDO_RETURN_IF_ERROR(
+          WriteFileAtomically((dir / "report.json").string(), trained.report->dump(1) + "\n"));
+      CREDO_RETURN_IF_ERROR(
+          WriteFileAtomically((dir / "report.html").string(), modeling::RenderReportHtml(*trained.report)));
       CREDO_RETURN_IF_ERROR(trained.artifact.Save((dir / "model.json").string()));
       const json& r = *trained.report;
       const json& v = r["metrics"]["validation"];
@@ -264,8 +254,9 @@ void AddBinCommand(CLI::App* model, Action* action) {
       CREDO_ASSIGN_OR_RETURN(json report, modeling::BinTable(table, options));
       CREDO_RETURN_IF_ERROR(MakeOutputDir(f->out));
       const fs::path dir = f->out;
-      CREDO_RETURN_IF_ERROR(WriteText(dir / "binning.json", report.dump(1) + "\n"));
-      CREDO_RETURN_IF_ERROR(WriteText(dir / "binning.html", modeling::RenderReportHtml(report)));
+      CREDO_RETURN_IF_ERROR(WriteFileAtomically((dir / "binning.json").string(), report.dump(1) + "\n"));
+      CREDO_RETURN_IF_ERROR(
+          WriteFileAtomically((dir / "binning.html").string(), modeling::RenderReportHtml(report)));
       if (f->json_output) {
         std::cout << report["variables"].dump() << '\n';
       } else {

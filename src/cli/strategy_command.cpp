@@ -18,19 +18,6 @@ namespace {
 namespace fs = std::filesystem;
 
 // Writes `text` to `path` through a temporary file, so that a failed run leaves no half report.
-// (The same as model_commands.cpp's WriteText, which is private to that file.)
-Status WriteReport(const fs::path& path, const std::string& text) {
-  const fs::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out || !(out << text) || !out.flush()) return Status::Io("cannot write", tmp.string());
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) return Status::Io("cannot move into place: " + ec.message(), path.string());
-  return Status::Ok();
-}
-
 void AddBacktestCommand(CLI::App* strategy, Action* action) {
   struct Flags {
     std::string strategy;
@@ -85,7 +72,8 @@ void AddBacktestCommand(CLI::App* strategy, Action* action) {
       const decision::BacktestReport report = Backtest(*strategy_graph, compare_graph.get(), data, options);
       progress.Done();
       const nlohmann::json json = decision::BacktestReportToJson(report);
-      if (!f->json_file.empty()) CREDO_RETURN_IF_ERROR(WriteReport(f->json_file, json.dump(1) + "\n"));
+      if (!f->json_file.empty())
+        CREDO_RETURN_IF_ERROR(WriteFileAtomically(f->json_file, json.dump(1) + "\n"));
       std::cout << (f->format == "json" ? json.dump(1) + "\n" : decision::FormatBacktestReport(report));
       progress.Say("done");
       return Status::Ok();

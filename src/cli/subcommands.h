@@ -3,7 +3,6 @@
 #pragma once
 
 #include <functional>
-
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 
@@ -19,13 +18,17 @@ namespace credo::cli {
 // a parse error names the file and the position.
 Result<nlohmann::json> ReadJsonInput(const std::string& path);
 
+// Writes `text` to `path` through a temporary file and a rename, so a failed
+// run never leaves a half-written file.
+Status WriteFileAtomically(const std::string& path, const std::string& text);
+
 // The chosen subcommand's work, run after parsing succeeded.
 using Action = std::function<Status()>;
 
-void AddGenCommand(CLI::App& app, Action* action);     // credo gen
-void AddModelCommands(CLI::App& app, Action* action);  // credo model train|score|bin|import-xgboost
-void AddDecideCommand(CLI::App& app, Action* action);  // credo decide
-void AddServeCommand(CLI::App& app, Action* action);     // credo serve
+void AddGenCommand(CLI::App& app, Action* action);        // credo gen
+void AddModelCommands(CLI::App& app, Action* action);     // credo model train|score|bin|import-xgboost
+void AddDecideCommand(CLI::App& app, Action* action);     // credo decide
+void AddServeCommand(CLI::App& app, Action* action);      // credo serve
 void AddDecisionCommands(CLI::App& app, Action* action);  // credo decision replay
 void AddStrategyCommands(CLI::App& app, Action* action);  // credo strategy backtest
 

@@ -31,7 +31,8 @@ Value PassThrough(const Value& input, const std::string& output_path, Value resu
   return Value(std::move(out));
 }
 
-Result<CompiledExpression> CompileConfigExpression(const json& config, const char* key, const std::string& where) {
+Result<CompiledExpression> CompileConfigExpression(const json& config, const char* key,
+                                                   const std::string& where) {
   const std::string text = TextMember(config, key);
   if (text.empty()) return Status::Invalid(where + ": config." + key + " is required");
   auto compiled = expr::CompileStandard(text);
@@ -78,13 +79,15 @@ class ModelNode final : public NodeHandler {
     }
     CREDO_ASSIGN_OR_RETURN(models::ScoredApplicant scored, model->Score(values, reason_count));
     Object result;
-    result.emplace_back("probability", Value(expr::Decimal::FromDouble(scored.probability).value_or(expr::Decimal())));
+    result.emplace_back("probability",
+                        Value(expr::Decimal::FromDouble(scored.probability).value_or(expr::Decimal())));
     if (scored.score) result.emplace_back("score", Value::Int(*scored.score));
     expr::Array reasons;
     for (const auto& r : scored.reasons) {
-      reasons.emplace_back(Object{{"feature", Value(r.feature)},
-                                  {"detail", Value(r.detail)},
-                                  {"impact", Value(expr::Decimal::FromDouble(r.impact).value_or(expr::Decimal()))}});
+      reasons.emplace_back(
+          Object{{"feature", Value(r.feature)},
+                 {"detail", Value(r.detail)},
+                 {"impact", Value(expr::Decimal::FromDouble(r.impact).value_or(expr::Decimal()))}});
     }
     result.emplace_back("reason_codes", Value(std::move(reasons)));
     Value out{std::move(result)};
@@ -97,8 +100,9 @@ Result<std::unique_ptr<NodeHandler>> CompileModel(const json& config, const std:
                                                   const GraphResolver& resolver) {
   const std::string file = TextMember(config, "model");
   if (file.empty()) return Status::Invalid(where + ": config.model (the model.json path) is required");
-  const std::filesystem::path path =
-      std::filesystem::path(file).is_absolute() ? std::filesystem::path(file) : std::filesystem::path(resolver.base_dir) / file;
+  const std::filesystem::path path = std::filesystem::path(file).is_absolute()
+                                         ? std::filesystem::path(file)
+                                         : std::filesystem::path(resolver.base_dir) / file;
   auto loaded = models::ModelArtifact::Load(path.string());
   if (!loaded.ok()) return Status::Invalid(where + ": " + loaded.status().ToString());
   auto node = std::make_unique<ModelNode>();
@@ -116,7 +120,8 @@ Result<std::unique_ptr<NodeHandler>> CompileModel(const json& config, const std:
       auto compiled = text.is_string() ? expr::CompileStandard(text.get<std::string>())
                                        : Result<CompiledExpression>(Status::Invalid("must be text"));
       if (!compiled.ok()) {
-        return Status::Invalid(where + ": config.features." + feature.name + ": " + compiled.status().ToString());
+        return Status::Invalid(where + ": config.features." + feature.name + ": " +
+                               compiled.status().ToString());
       }
       source = std::move(compiled).value();
     }
@@ -128,7 +133,8 @@ Result<std::unique_ptr<NodeHandler>> CompileModel(const json& config, const std:
     if (!known) return Status::Invalid(where + ": config.features." + name + " is not a feature of " + file);
   }
   if (config.contains("reasonCount")) {
-    if (!config["reasonCount"].is_number_unsigned()) return Status::Invalid(where + ": config.reasonCount must be a count");
+    if (!config["reasonCount"].is_number_unsigned())
+      return Status::Invalid(where + ": config.reasonCount must be a count");
     node->reason_count = config["reasonCount"].get<size_t>();
   }
   return std::unique_ptr<NodeHandler>(std::move(node));
@@ -151,7 +157,8 @@ Result<Axis> CompileAxis(const json& config, const char* key, const std::string&
   const json bands = axis.value("bands", json::array());
   if (!bands.is_array() || bands.empty()) return Status::Invalid(at + ".bands must list at least one band");
   for (size_t i = 0; i < bands.size(); ++i) {
-    if (!bands[i].is_string()) return Status::Invalid(at + ".bands[" + std::to_string(i) + "] must be a unary test");
+    if (!bands[i].is_string())
+      return Status::Invalid(at + ".bands[" + std::to_string(i) + "] must be a unary test");
     auto compiled = expr::CompileUnary(bands[i].get<std::string>());
     if (!compiled.ok()) {
       return Status::Invalid(at + ".bands[" + std::to_string(i) + "]: " + compiled.status().ToString());
@@ -205,18 +212,20 @@ Result<std::unique_ptr<NodeHandler>> CompileMatrix(const json& config, const std
   const size_t want_rows = node->rows->bands.size();
   const size_t want_columns = node->columns->bands.size();
   if (!values.is_array() || values.size() != want_rows) {
-    return Status::Invalid(where + ": config.values must have one row per row band (" + std::to_string(want_rows) + ")");
+    return Status::Invalid(where + ": config.values must have one row per row band (" +
+                           std::to_string(want_rows) + ")");
   }
   for (size_t r = 0; r < values.size(); ++r) {
     if (!values[r].is_array() || values[r].size() != want_columns) {
-      return Status::Invalid(where + ": config.values[" + std::to_string(r) + "] must have one cell per column band (" +
-                             std::to_string(want_columns) + ")");
+      return Status::Invalid(where + ": config.values[" + std::to_string(r) +
+                             "] must have one cell per column band (" + std::to_string(want_columns) + ")");
     }
     std::vector<Value> row;
     for (const json& cell : values[r]) row.push_back(Value::FromJson(cell));
     node->cells.push_back(std::move(row));
   }
-  if (!config.contains("default")) return Status::Invalid(where + ": config.default (the value outside every band) is required");
+  if (!config.contains("default"))
+    return Status::Invalid(where + ": config.default (the value outside every band) is required");
   node->default_value = Value::FromJson(config["default"]);
   return std::unique_ptr<NodeHandler>(std::move(node));
 }
@@ -274,7 +283,8 @@ Result<std::unique_ptr<NodeHandler>> CompileChallenger(const json& config, const
     const std::string name = TextMember(arms[i], "name");
     const std::string at = where + ": config.arms[" + std::to_string(i) + "]";
     if (name.empty()) return Status::Invalid(at + " needs a name");
-    if (!arms[i].contains("percent") || !arms[i]["percent"].is_number() || arms[i]["percent"].get<double>() < 0) {
+    if (!arms[i].contains("percent") || !arms[i]["percent"].is_number() ||
+        arms[i]["percent"].get<double>() < 0) {
       return Status::Invalid(at + " ('" + name + "') needs a percent of at least 0");
     }
     total_bps += static_cast<int>(std::lround(arms[i]["percent"].get<double>() * 100));
@@ -296,7 +306,8 @@ Result<std::unique_ptr<NodeHandler>> CompileCustomNode(const NodeSource& source)
   if (kind == "model") return CompileModel(config, source.where, source.resolver);
   if (kind == "matrix") return CompileMatrix(config, source.where);
   if (kind == "challenger") return CompileChallenger(config, source.where);
-  return Status::Invalid(source.where + ": unknown custom node kind '" + kind + "' (model, matrix or challenger)");
+  return Status::Invalid(source.where + ": unknown custom node kind '" + kind +
+                         "' (model, matrix or challenger)");
 }
 
 }  // namespace credo::decision

@@ -31,13 +31,15 @@ json EvaluationToJson(const Evaluation& evaluation) {
 Result<int64_t> ParseInstantMs(std::string_view text) {
   auto parsed = expr::ParseDateTime(text, nullptr);
   if (!parsed || !parsed->valid) {
-    return Status::Invalid("'" + std::string(text) + "' is not an ISO 8601 instant such as 2025-08-19T16:55:02.078Z");
+    return Status::Invalid("'" + std::string(text) +
+                           "' is not an ISO 8601 instant such as 2025-08-19T16:55:02.078Z");
   }
   return parsed->epoch_ms;
 }
 
 int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 

@@ -23,7 +23,8 @@ std::string NodeLabel(const CompiledNode& node) { return "node '" + node.name + 
 
 Result<CompiledNode> CompileNode(const json& node, size_t index, const std::string& source,
                                  const GraphResolver& resolver) {
-  if (!node.is_object()) return Status::Invalid(source + ": nodes[" + std::to_string(index) + "] is not an object");
+  if (!node.is_object())
+    return Status::Invalid(source + ": nodes[" + std::to_string(index) + "] is not an object");
   CompiledNode out;
   out.id = TextMember(node, "id");
   out.name = TextMember(node, "name");
@@ -191,7 +192,8 @@ class Walk {
     std::fill(visited_.begin(), visited_.end(), 0);
     stack_.clear();
     for (size_t n = 0; n < g_.nodes.size(); ++n) {
-      if (node_alive_[n] && g_.nodes[n].kind == CompiledNode::Kind::kInput) stack_.push_back(static_cast<int>(n));
+      if (node_alive_[n] && g_.nodes[n].kind == CompiledNode::Kind::kInput)
+        stack_.push_back(static_cast<int>(n));
     }
   }
 
@@ -269,7 +271,8 @@ std::string TextMember(const json& object, const char* key) {
   return it != object.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
-Result<Value> DecisionGraph::Impl::Run(const Value& input, NodeRun& run, std::vector<NodeTrace>* trace) const {
+Result<Value> DecisionGraph::Impl::Run(const Value& input, NodeRun& run,
+                                       std::vector<NodeTrace>* trace) const {
   Walk walk(*this);
   for (int n = walk.Next(run, trace); n >= 0; n = walk.Next(run, trace)) {
     if (walk.has_data(n)) continue;
@@ -318,14 +321,17 @@ DecisionGraph::~DecisionGraph() = default;
 const std::string& DecisionGraph::source() const { return impl_->source; }
 size_t DecisionGraph::node_count() const { return impl_->nodes.size(); }
 
-Result<std::shared_ptr<const DecisionGraph>> DecisionGraph::Compile(const json& jdm, const std::string& source,
+Result<std::shared_ptr<const DecisionGraph>> DecisionGraph::Compile(const json& jdm,
+                                                                    const std::string& source,
                                                                     const GraphResolver& resolver) {
-  if (!jdm.is_object()) return Status::Invalid(source + ": a decision graph is a JSON object with nodes and edges");
+  if (!jdm.is_object())
+    return Status::Invalid(source + ": a decision graph is a JSON object with nodes and edges");
   auto impl = std::make_unique<Impl>();
   impl->source = source;
   const json nodes = jdm.value("nodes", json::array());
   const json edges = jdm.value("edges", json::array());
-  if (!nodes.is_array() || !edges.is_array()) return Status::Invalid(source + ": 'nodes' and 'edges' must be arrays");
+  if (!nodes.is_array() || !edges.is_array())
+    return Status::Invalid(source + ": 'nodes' and 'edges' must be arrays");
   std::unordered_map<std::string, int> index;
   int inputs = 0;
   for (size_t i = 0; i < nodes.size(); ++i) {
@@ -337,17 +343,20 @@ Result<std::shared_ptr<const DecisionGraph>> DecisionGraph::Compile(const json& 
     impl->nodes.push_back(std::move(node));
   }
   if (inputs != 1) {
-    return Status::Invalid(source + ": a decision graph needs exactly one inputNode, found " + std::to_string(inputs));
+    return Status::Invalid(source + ": a decision graph needs exactly one inputNode, found " +
+                           std::to_string(inputs));
   }
   impl->out_edges.resize(nodes.size());
   impl->in_edges.resize(nodes.size());
   for (size_t i = 0; i < edges.size(); ++i) {
     const std::string where = source + ": edge " + std::to_string(i + 1);
     CompiledEdge edge;
-    for (const auto& [key, end] : {std::pair{"sourceId", &edge.source}, std::pair{"targetId", &edge.target}}) {
+    for (const auto& [key, end] :
+         {std::pair{"sourceId", &edge.source}, std::pair{"targetId", &edge.target}}) {
       const std::string id = TextMember(edges[i], key);
       auto it = index.find(id);
-      if (it == index.end()) return Status::Invalid(where + ": " + key + " '" + id + "' is not a node of the graph");
+      if (it == index.end())
+        return Status::Invalid(where + ": " + key + " '" + id + "' is not a node of the graph");
       *end = it->second;
     }
     const std::string handle = TextMember(edges[i], "sourceHandle");
@@ -381,8 +390,9 @@ Result<Evaluation> DecisionGraph::Evaluate(const Value& input, const EvaluateOpt
   run.eval.now_ms = options.now_ms;
   run.trace = options.trace;
   Evaluation evaluation;
-  CREDO_ASSIGN_OR_RETURN(evaluation.output,
-                         impl_->Run(input, run, options.trace == TraceLevel::kNone ? nullptr : &evaluation.trace));
+  CREDO_ASSIGN_OR_RETURN(
+      evaluation.output,
+      impl_->Run(input, run, options.trace == TraceLevel::kNone ? nullptr : &evaluation.trace));
   evaluation.reasons = Value(std::move(run.reasons));
   evaluation.arm = std::move(run.arm);
   return evaluation;

@@ -23,7 +23,8 @@ class SubgraphNode final : public NodeHandler {
 
   Result<Value> Run(const Value& input, NodeRun& run, Value* matched) const override {
     if (run.depth + 1 >= kMaxDepth) {
-      return Status::Invalid("sub-graph '" + key + "' nests deeper than " + std::to_string(kMaxDepth) + " levels");
+      return Status::Invalid("sub-graph '" + key + "' nests deeper than " + std::to_string(kMaxDepth) +
+                             " levels");
     }
     ++run.depth;
     auto result = graph->impl().Run(WithoutMember(input, kNodesKey), run, nullptr);
@@ -40,7 +41,8 @@ Result<std::unique_ptr<NodeHandler>> CompileSubgraphNode(const NodeSource& sourc
   const json content = source.node.value("content", json::object());
   auto node = std::make_unique<SubgraphNode>();
   node->key = TextMember(content, "key");
-  if (node->key.empty()) return Status::Invalid(source.where + ": a decision node needs the key of its graph");
+  if (node->key.empty())
+    return Status::Invalid(source.where + ": a decision node needs the key of its graph");
   if (source.resolver.load_subgraph) {
     auto loaded = source.resolver.load_subgraph(node->key);
     if (!loaded.ok()) return Status::Invalid(source.where + ": " + loaded.status().ToString());

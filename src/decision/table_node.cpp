@@ -115,7 +115,8 @@ class DecisionTable final : public NodeHandler {
   }
 };
 
-Result<Cell> CompileCell(const json& rule, const std::string& column_id, bool unary, const std::string& where) {
+Result<Cell> CompileCell(const json& rule, const std::string& column_id, bool unary,
+                         const std::string& where) {
   Cell cell;
   auto it = rule.find(column_id);
   if (it == rule.end() || !it->is_string()) return cell;
@@ -138,7 +139,8 @@ Result<std::unique_ptr<NodeHandler>> CompileDecisionTable(const NodeSource& sour
   auto table = std::make_unique<DecisionTable>();
   const std::string policy = TextMember(content, "hitPolicy");
   if (policy != "first" && policy != "collect" && !policy.empty()) {
-    return Status::Invalid(source.where + ": hit policy '" + policy + "' is not supported (first or collect)");
+    return Status::Invalid(source.where + ": hit policy '" + policy +
+                           "' is not supported (first or collect)");
   }
   table->collect = policy == "collect";
   for (const json& column : content.value("inputs", json::array())) {
@@ -147,7 +149,8 @@ Result<std::unique_ptr<NodeHandler>> CompileDecisionTable(const NodeSource& sour
     if (!IsBlank(field)) {
       auto compiled = expr::CompileStandard(field);
       if (!compiled.ok()) {
-        return Status::Invalid(source.where + ": input column '" + in.name + "' field: " + compiled.status().ToString());
+        return Status::Invalid(source.where + ": input column '" + in.name +
+                               "' field: " + compiled.status().ToString());
       }
       in.field = std::move(compiled).value();
     }

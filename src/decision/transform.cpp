@@ -52,8 +52,8 @@ class Transformed final : public NodeHandler {
     } else {
       if (!in.is_array()) {
         return Status::Invalid(std::string("loop mode expects an array") +
-                               (input_field ? " at inputField '" + input_field->text() + "'" : "") + ", got " +
-                               in.TypeName());
+                               (input_field ? " at inputField '" + input_field->text() + "'" : "") +
+                               ", got " + in.TypeName());
       }
       expr::Array results;
       expr::Array traces;
@@ -110,7 +110,8 @@ Result<std::unique_ptr<NodeHandler>> WithTransformAttributes(std::unique_ptr<Nod
   const std::string input_field = TextMember(content, "inputField");
   if (!input_field.empty()) {
     auto compiled = expr::CompileStandard(input_field);
-    if (!compiled.ok()) return Status::Invalid(source.where + ": inputField: " + compiled.status().ToString());
+    if (!compiled.ok())
+      return Status::Invalid(source.where + ": inputField: " + compiled.status().ToString());
     node->input_field = std::move(compiled).value();
   }
   node->output_path = TextMember(content, "outputPath");

@@ -61,7 +61,8 @@ fs::path DecideTest::dir_;
 
 TEST_F(DecideTest, ModelNodeScoresAsModelScoreDoes) {
   const json request = Request();
-  Outcome decided = Credo("decide " + Path("strategy.json") + " --input " + Write("request.json", request.dump()));
+  Outcome decided =
+      Credo("decide " + Path("strategy.json") + " --input " + Write("request.json", request.dump()));
   ASSERT_EQ(decided.exit_code, 0) << decided.out;
   const json output = json::parse(decided.out).at("output");
 
@@ -72,8 +73,8 @@ TEST_F(DecideTest, ModelNodeScoresAsModelScoreDoes) {
     row += (row.empty() ? "" : ",") + (value.is_string() ? value.get<std::string>() : value.dump());
   }
   Write("one.csv", header + "\n" + row + "\n");
-  ASSERT_EQ(Credo("model score --model " + Path("models/cash_loan/model.json") + " --data " + Path("one.csv") +
-                  " --out " + Path("scored.csv"))
+  ASSERT_EQ(Credo("model score --model " + Path("models/cash_loan/model.json") + " --data " +
+                  Path("one.csv") + " --out " + Path("scored.csv"))
                 .exit_code,
             0);
   std::ifstream scored(Path("scored.csv"));
@@ -96,9 +97,10 @@ TEST_F(DecideTest, ModelNodeScoresAsModelScoreDoes) {
 
 TEST_F(DecideTest, KnockOutsDeclineWithTheirReasonsInRuleOrder) {
   json request = Request();
-  request["applicant"]["age"] = 20;                   // knock-out rule 1: under 22
-  request["id_number"] = "110105194912310021";        // check digit should be X (GB 11643 example): rule 3
-  Outcome decided = Credo("decide " + Path("strategy.json") + " --input " + Write("young.json", request.dump()));
+  request["applicant"]["age"] = 20;             // knock-out rule 1: under 22
+  request["id_number"] = "110105194912310021";  // check digit should be X (GB 11643 example): rule 3
+  Outcome decided =
+      Credo("decide " + Path("strategy.json") + " --input " + Write("young.json", request.dump()));
   ASSERT_EQ(decided.exit_code, 0) << decided.out;
   const json result = json::parse(decided.out);
   EXPECT_EQ(result.at("output").at("decision"), "decline");
@@ -112,7 +114,8 @@ TEST_F(DecideTest, NowPinsTheClockAndTraceListsNodes) {
       {"id":"e","type":"expressionNode","name":"clock","content":{"expressions":[
         {"id":"1","key":"year","value":"d().year()"},{"id":"2","key":"day","value":"d().format('%Y-%m-%d')"}]}}],
       "edges":[{"id":"a","sourceId":"i","targetId":"e"}]})js");
-  Outcome decided = Credo("decide " + graph + " --now 2025-08-19T16:55:02.078Z --trace --input " + Write("empty.json", "{}"));
+  Outcome decided = Credo("decide " + graph + " --now 2025-08-19T16:55:02.078Z --trace --input " +
+                          Write("empty.json", "{}"));
   ASSERT_EQ(decided.exit_code, 0);
   const json result = json::parse(decided.out);
   EXPECT_EQ(result.at("output"), json::parse(R"({"year":2025,"day":"2025-08-19"})"));
@@ -121,13 +124,16 @@ TEST_F(DecideTest, NowPinsTheClockAndTraceListsNodes) {
 }
 
 TEST_F(DecideTest, BadInputAndBadGraphsExitTwo) {
-  EXPECT_EQ(Credo("decide " + Path("strategy.json") + " --input " + Write("bad.json", "{\"applicant\": ")).exit_code,
+  EXPECT_EQ(Credo("decide " + Path("strategy.json") + " --input " + Write("bad.json", "{\"applicant\": "))
+                .exit_code,
             2);
   EXPECT_EQ(Credo("decide " + Path("missing.json") + " --input " + Write("ok.json", "{}")).exit_code, 2);
-  const std::string js = Write("js.json", R"({"nodes":[{"id":"i","type":"inputNode"},{"id":"f","type":"functionNode",
+  const std::string js =
+      Write("js.json", R"({"nodes":[{"id":"i","type":"inputNode"},{"id":"f","type":"functionNode",
       "name":"script"}],"edges":[{"id":"a","sourceId":"i","targetId":"f"}]})");
   EXPECT_EQ(Credo("decide " + js + " --input " + Path("ok.json")).exit_code, 2);
-  EXPECT_EQ(Credo("decide " + Path("strategy.json") + " --now yesterday --input " + Path("ok.json")).exit_code, 2);
+  EXPECT_EQ(
+      Credo("decide " + Path("strategy.json") + " --now yesterday --input " + Path("ok.json")).exit_code, 2);
 }
 
 }  // namespace

@@ -1,11 +1,12 @@
 // The decision engine's own behaviour beyond the reference suite: ZEN's merge
 // and dot paths, load-time validation, the credit nodes (matrix, challenger)
 // and the reasons list. Expected values are worked out by hand in comments.
+#include "decision/graph.h"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
-#include "decision/graph.h"
 #include "decision/value_ops.h"
 
 namespace credo::decision {
@@ -75,16 +76,18 @@ TEST(Load, RefusesWhatCannotRunAndNamesTheNode) {
       "outputs":[{"id":"o","name":"Grade","field":"grade"}],
       "rules":[{"_id":"r1","i":"> 600","o":"'A'"},{"_id":"r2","i":"> (","o":"'B'"}]}}])js"));
   ASSERT_FALSE(bad_cell.ok());
-  EXPECT_NE(bad_cell.status().message().find("node 'grade' (decisionTableNode): rule 2, input column 'Score'"),
-            std::string::npos)
+  EXPECT_NE(
+      bad_cell.status().message().find("node 'grade' (decisionTableNode): rule 2, input column 'Score'"),
+      std::string::npos)
       << bad_cell.status().message();
 
   json two_inputs = json::array({{{"id", "a"}, {"type", "inputNode"}}, {{"id", "b"}, {"type", "inputNode"}}});
   EXPECT_FALSE(Build(two_inputs, json::array()).ok());
 
-  json nodes = json::array({{{"id", "in"}, {"type", "inputNode"}},
-                            {{"id", "x"}, {"type", "expressionNode"}, {"content", {{"expressions", json::array()}}}},
-                            {{"id", "y"}, {"type", "expressionNode"}, {"content", {{"expressions", json::array()}}}}});
+  json nodes =
+      json::array({{{"id", "in"}, {"type", "inputNode"}},
+                   {{"id", "x"}, {"type", "expressionNode"}, {"content", {{"expressions", json::array()}}}},
+                   {{"id", "y"}, {"type", "expressionNode"}, {"content", {{"expressions", json::array()}}}}});
   auto dangling = Build(nodes, json::parse(R"js([{"id":"e","sourceId":"in","targetId":"nowhere"}])js"));
   ASSERT_FALSE(dangling.ok());
   EXPECT_NE(dangling.status().message().find("'nowhere'"), std::string::npos);
@@ -94,7 +97,8 @@ TEST(Load, RefusesWhatCannotRunAndNamesTheNode) {
   EXPECT_NE(cycle.status().message().find("cycle"), std::string::npos);
 }
 
-const char* kLimitMatrix = R"js([{"id":"m","type":"customNode","name":"limit","content":{"kind":"matrix","config":{
+const char* kLimitMatrix =
+    R"js([{"id":"m","type":"customNode","name":"limit","content":{"kind":"matrix","config":{
     "rows":{"field":"grade","bands":["'A'","'B'"]},
     "columns":{"field":"income","bands":["< 5000","[5000..10000)",">= 10000"]},
     "values":[[100,200,300],[10,20,30]],"default":0,"outputPath":"offer.limit_fen"}}}])js";
@@ -106,9 +110,11 @@ TEST(MatrixNode, LooksUpTheCellOfBothBandsOrTheDefault) {
   EXPECT_EQ(Decide(**graph, R"js({"grade":"B","income":10000})js"),
             V(R"js({"grade":"B","income":10000,"offer":{"limit_fen":30}})js"));
   // A, 4999.99 < 5000: row 1, column 1: 100.
-  EXPECT_EQ(*Decide(**graph, R"js({"grade":"A","income":4999.99})js").Find("offer"), V(R"js({"limit_fen":100})js"));
+  EXPECT_EQ(*Decide(**graph, R"js({"grade":"A","income":4999.99})js").Find("offer"),
+            V(R"js({"limit_fen":100})js"));
   // No band for grade C: the default.
-  EXPECT_EQ(*Decide(**graph, R"js({"grade":"C","income":7000})js").Find("offer"), V(R"js({"limit_fen":0})js"));
+  EXPECT_EQ(*Decide(**graph, R"js({"grade":"C","income":7000})js").Find("offer"),
+            V(R"js({"limit_fen":0})js"));
 }
 
 TEST(MatrixNode, RefusesAValueTableOfTheWrongShape) {
@@ -119,7 +125,8 @@ TEST(MatrixNode, RefusesAValueTableOfTheWrongShape) {
   EXPECT_NE(graph.status().message().find("config.values[1]"), std::string::npos) << graph.status().message();
 }
 
-const char* kSplit = R"js([{"id":"c","type":"customNode","name":"split","content":{"kind":"challenger","config":{
+const char* kSplit =
+    R"js([{"id":"c","type":"customNode","name":"split","content":{"kind":"challenger","config":{
     "key":"applicant_id","salt":"cash-2026-11",
     "arms":[{"name":"champion","percent":90},{"name":"challenger","percent":10}]}}}])js";
 
