@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "core/id.h"
+#include "models/tree_walker.h"
 #include "models/xgboost_booster.h"
 
 namespace credo::models {
@@ -62,6 +63,13 @@ Result<ModelArtifact> ModelArtifact::FromXgboostJson(std::string_view xgboost_js
                                                      std::vector<FeatureSpec> features,
                                                      std::vector<VariableBins> categorical_bins) {
   CREDO_ASSIGN_OR_RETURN(TreeEnsemble trees, TreeEnsemble::FromJson(xgboost_json));
+  CREDO_ASSIGN_OR_RETURN(CompiledTrees compiled, CompiledTrees::FromXgboostJson(xgboost_json));
+  if (compiled.num_features() != trees.num_features() || compiled.num_trees() != trees.num_trees()) {
+    return Status::Internal("the native tree walker read " + std::to_string(compiled.num_trees()) +
+                            " trees over " + std::to_string(compiled.num_features()) +
+                            " features where XGBoost read " + std::to_string(trees.num_trees()) + " over " +
+                            std::to_string(trees.num_features()));
+  }
   if (trees.num_features() != features.size()) {
     return Status::Invalid("the XGBoost model reads " + std::to_string(trees.num_features()) +
                            " features but " + std::to_string(features.size()) + " feature names were given");
@@ -82,6 +90,7 @@ Result<ModelArtifact> ModelArtifact::FromXgboostJson(std::string_view xgboost_js
   }
   a.features_ = std::move(features);
   a.trees_ = std::make_unique<TreeEnsemble>(std::move(trees));
+  a.compiled_trees_ = std::make_unique<CompiledTrees>(std::move(compiled));
   return a;
 }
 
@@ -308,6 +317,10 @@ Result<ScoredApplicant> ModelArtifact::Score(const FeatureValues& values, size_t
   for (size_t i = 0; i < n; ++i) {
     if (!features_[i].categorical) {
       x[i] = static_cast<float>(values.numbers[i]);
+      if (std::isinf(x[i])) {
+        return Status::Invalid("value is infinite (or beyond float range); use NaN for a missing value",
+                               features_[i].name);
+      }
     } else if (values.levels[i].empty()) {
       x[i] = std::nanf("");
     } else {
@@ -315,11 +328,13 @@ Result<ScoredApplicant> ModelArtifact::Score(const FeatureValues& values, size_t
       x[i] = static_cast<float>(vb.bins[vb.LocateCategory(values.levels[i])].woe);
     }
   }
-  CREDO_ASSIGN_OR_RETURN(std::vector<double> p, trees_->PredictProbability(x.data(), 1, n));
-  CREDO_ASSIGN_OR_RETURN(std::vector<double> contrib, trees_->Contributions(x.data(), 1, n));
   ScoredApplicant s;
-  s.probability = p[0];
-  s.reasons = TreeReasons(x.data(), contrib.data(), top_reasons, [&](size_t i) { return values.levels[i]; });
+  s.probability = compiled_trees_->Probability(x.data());
+  if (top_reasons == 0) return s;  // contributions cost more than the probability itself
+  std::vector<double> contributions(n + 1);
+  compiled_trees_->Contributions(x.data(), contributions.data());
+  s.reasons =
+      TreeReasons(x.data(), contributions.data(), top_reasons, [&](size_t i) { return values.levels[i]; });
   return s;
 }
 

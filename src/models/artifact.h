@@ -53,6 +53,7 @@ struct FeatureValues {
   std::vector<std::string> levels;
 };
 
+class CompiledTrees;
 class TreeEnsemble;
 
 // A loaded, ready-to-score model.
@@ -92,7 +93,8 @@ class ModelArtifact {
   void SetSection(const std::string& name, const nlohmann::json& value);
   const nlohmann::json* Section(const std::string& name) const;
 
-  // Scores one applicant.
+  // Scores one applicant. A tree ensemble is walked natively (CompiledTrees),
+  // not through XGBoost's C API; the numbers are the same.
   Result<ScoredApplicant> Score(const FeatureValues& values, size_t top_reasons = 3) const;
   // Scores every row of a table whose columns include every feature (by
   // name). A numeric feature in a text column is an error naming it.
@@ -116,7 +118,8 @@ class ModelArtifact {
   std::vector<FeatureSpec> features_;
   Scorecard scorecard_;
   std::vector<std::optional<VariableBins>> tree_bins_;  // per feature: bins of categoricals
-  std::unique_ptr<TreeEnsemble> trees_;
+  std::unique_ptr<TreeEnsemble> trees_;                 // batches: XGBoost's C API, all cores
+  std::unique_ptr<CompiledTrees> compiled_trees_;       // one applicant: the same trees walked natively
   std::unique_ptr<nlohmann::json> sections_;
 };
 
