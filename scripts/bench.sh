@@ -36,5 +36,8 @@ features=$(/usr/bin/python3 bench/train_gbdt300.py "$work/gbdt_train.csv" "$work
 "$build/bench/decision_bench" latency examples/strategies/cash_loan_application.json \
   examples/strategies/cash_loan_request.json --model "$work/gbdt300/model.json"
 
+echo "== one-applicant GBDT scoring, native vs XGBoost C API (300 trees)"
+"$build/bench/tree_walker_bench" --benchmark_min_time=1
+
 echo "== HTTP: credo serve under wrk, keep-alive, audit on (target >= 10,000 decisions/s, p99 < 5 ms)"
 bash bench/http_bench.sh "$build"
