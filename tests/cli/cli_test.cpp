@@ -10,25 +10,13 @@
 #include <sstream>
 #include <string>
 
+#include "run_credo.h"
+
 namespace {
 
+using credo::testing::RunCredo;
+
 namespace fs = std::filesystem;
-
-struct CommandRun {
-  int exit_code;
-  std::string output;  // stdout and stderr together
-};
-
-CommandRun Credo(const std::string& args) {
-  const std::string cmd = std::string(CREDO_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
 
 class CliTest : public ::testing::Test {
  protected:
@@ -48,16 +36,16 @@ class CliTest : public ::testing::Test {
 };
 
 TEST_F(CliTest, HelpAndUsageErrors) {
-  CommandRun help = Credo("--help");
+  credo::testing::CredoRun help = RunCredo("--help");
   EXPECT_EQ(help.exit_code, 0);
-  EXPECT_NE(help.output.find("model"), std::string::npos);
-  EXPECT_NE(help.output.find("gen"), std::string::npos);
-  EXPECT_EQ(Credo("model train --help").exit_code, 0);
-  CommandRun unknown = Credo("frobnicate");
+  EXPECT_NE(help.out.find("model"), std::string::npos);
+  EXPECT_NE(help.out.find("gen"), std::string::npos);
+  EXPECT_EQ(RunCredo("model train --help").exit_code, 0);
+  credo::testing::CredoRun unknown = RunCredo("frobnicate");
   EXPECT_EQ(unknown.exit_code, 1);
-  CommandRun missing = Credo("model train --data x.csv");
+  credo::testing::CredoRun missing = RunCredo("model train --data x.csv");
   EXPECT_EQ(missing.exit_code, 1);
-  EXPECT_NE(missing.output.find("--target"), std::string::npos) << missing.output;
+  EXPECT_NE(missing.out.find("--target"), std::string::npos) << missing.out;
 }
 
 // Each bad input: exit code 2, a message naming the file and the place, no model directory.
@@ -88,26 +76,28 @@ TEST_F(CliTest, BadTrainingInputIsRejectedWithoutWritingAnArtifact) {
     }
     const std::string data = Write(c.name, text);
     const std::string out = Path(std::string(c.name) + ".model");
-    CommandRun r = Credo("model train --data " + data + " --target bad --time-budget 2 --out " + out);
-    EXPECT_EQ(r.exit_code, 2) << c.name << ": " << r.output;
-    EXPECT_NE(r.output.find(c.name), std::string::npos) << c.name << " not named in: " << r.output;
-    EXPECT_NE(r.output.find(c.expected), std::string::npos) << c.name << ": " << r.output;
+    credo::testing::CredoRun r =
+        RunCredo("model train --data " + data + " --target bad --time-budget 2 --out " + out);
+    EXPECT_EQ(r.exit_code, 2) << c.name << ": " << r.out;
+    EXPECT_NE(r.out.find(c.name), std::string::npos) << c.name << " not named in: " << r.out;
+    EXPECT_NE(r.out.find(c.expected), std::string::npos) << c.name << ": " << r.out;
     EXPECT_FALSE(fs::exists(out)) << c.name << " left " << out;
   }
 }
 
 TEST_F(CliTest, GenTrainScoreAndBinEndToEnd) {
-  ASSERT_EQ(Credo("gen --rows 4000 --seed 3 --out " + Path("train.csv")).exit_code, 0);
-  ASSERT_EQ(Credo("gen --rows 300 --seed 4 --out " + Path("new.csv.gz")).exit_code, 0);
-  CommandRun train = Credo("model train --data " + Path("train.csv") +
-                           " --target bad --method scorecard --time-budget 5 --out " + Path("m"));
-  ASSERT_EQ(train.exit_code, 0) << train.output;
+  ASSERT_EQ(RunCredo("gen --rows 4000 --seed 3 --out " + Path("train.csv")).exit_code, 0);
+  ASSERT_EQ(RunCredo("gen --rows 300 --seed 4 --out " + Path("new.csv.gz")).exit_code, 0);
+  credo::testing::CredoRun train =
+      RunCredo("model train --data " + Path("train.csv") +
+               " --target bad --method scorecard --time-budget 5 --out " + Path("m"));
+  ASSERT_EQ(train.exit_code, 0) << train.out;
   for (const char* f : {"model.json", "report.html", "report.json"})
     EXPECT_TRUE(fs::exists(dir_ / "m" / f)) << f;
 
-  CommandRun score = Credo("model score --model " + Path("m/model.json") + " --data " + Path("new.csv.gz") +
-                           " --out " + Path("scores.csv"));
-  ASSERT_EQ(score.exit_code, 0) << score.output;
+  credo::testing::CredoRun score = RunCredo("model score --model " + Path("m/model.json") + " --data " +
+                                            Path("new.csv.gz") + " --out " + Path("scores.csv"));
+  ASSERT_EQ(score.exit_code, 0) << score.out;
   std::ifstream in(Path("scores.csv"));
   std::string header, line;
   std::getline(in, header);
@@ -116,10 +106,11 @@ TEST_F(CliTest, GenTrainScoreAndBinEndToEnd) {
   while (std::getline(in, line)) ++rows;
   EXPECT_EQ(rows, 300u);
 
-  CommandRun bin = Credo("model bin --data " + Path("train.csv") + " --target bad --out " + Path("bins"));
-  ASSERT_EQ(bin.exit_code, 0) << bin.output;
+  credo::testing::CredoRun bin =
+      RunCredo("model bin --data " + Path("train.csv") + " --target bad --out " + Path("bins"));
+  ASSERT_EQ(bin.exit_code, 0) << bin.out;
   EXPECT_TRUE(fs::exists(dir_ / "bins" / "binning.json"));
-  EXPECT_NE(bin.output.find("worst_dpd_24m"), std::string::npos);
+  EXPECT_NE(bin.out.find("worst_dpd_24m"), std::string::npos);
 
   // The report opens with no network: no external scripts, styles or images.
   std::ifstream html_in(dir_ / "m" / "report.html");
@@ -134,16 +125,16 @@ TEST_F(CliTest, GenTrainScoreAndBinEndToEnd) {
 }
 
 TEST_F(CliTest, ScoringDataMissingAFeatureNamesTheColumn) {
-  ASSERT_EQ(Credo("gen --rows 3000 --seed 3 --out " + Path("train.csv")).exit_code, 0);
-  ASSERT_EQ(Credo("model train --data " + Path("train.csv") +
-                  " --target bad --method scorecard --time-budget 5 --out " + Path("m"))
+  ASSERT_EQ(RunCredo("gen --rows 3000 --seed 3 --out " + Path("train.csv")).exit_code, 0);
+  ASSERT_EQ(RunCredo("model train --data " + Path("train.csv") +
+                     " --target bad --method scorecard --time-budget 5 --out " + Path("m"))
                 .exit_code,
             0);
   const std::string data = Write("few.csv", "applicant_id,age\nA1,30\n");
-  CommandRun r =
-      Credo("model score --model " + Path("m/model.json") + " --data " + data + " --out " + Path("s.csv"));
-  EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_NE(r.output.find("the model needs column"), std::string::npos) << r.output;
+  credo::testing::CredoRun r =
+      RunCredo("model score --model " + Path("m/model.json") + " --data " + data + " --out " + Path("s.csv"));
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("the model needs column"), std::string::npos) << r.out;
   EXPECT_FALSE(fs::exists(Path("s.csv")));
 }
 
@@ -151,13 +142,14 @@ TEST_F(CliTest, ScoringDataMissingAFeatureNamesTheColumn) {
 // imports and, through `credo model score`, gives XGBoost's own probabilities.
 TEST_F(CliTest, ImportedXgboostModelScoresAsXgboostDid) {
   const std::string fixtures = std::string(CREDO_SOURCE_DIR) + "/tests/models/fixtures/xgboost/";
-  CommandRun imported = Credo("model import-xgboost --json " + fixtures + "model.json" +
-                              " --features utilization,months_on_book,inquiries_6m,income_k --out " +
-                              Path("imported/model.json"));
-  ASSERT_EQ(imported.exit_code, 0) << imported.output;
-  CommandRun score = Credo("model score --model " + Path("imported/model.json") + " --data " + fixtures +
-                           "input.csv --out " + Path("scores.csv") + " --reasons 1");
-  ASSERT_EQ(score.exit_code, 0) << score.output;
+  credo::testing::CredoRun imported = RunCredo(
+      "model import-xgboost --json " + fixtures + "model.json" +
+      " --features utilization,months_on_book,inquiries_6m,income_k --out " + Path("imported/model.json"));
+  ASSERT_EQ(imported.exit_code, 0) << imported.out;
+  credo::testing::CredoRun score =
+      RunCredo("model score --model " + Path("imported/model.json") + " --data " + fixtures +
+               "input.csv --out " + Path("scores.csv") + " --reasons 1");
+  ASSERT_EQ(score.exit_code, 0) << score.out;
   std::ifstream got(Path("scores.csv")), want(fixtures + "expected.csv");
   std::string got_line, want_line;
   std::getline(got, got_line);
@@ -172,10 +164,10 @@ TEST_F(CliTest, ImportedXgboostModelScoresAsXgboostDid) {
   }
   EXPECT_GT(rows, 10u);
 
-  CommandRun wrong = Credo("model import-xgboost --json " + fixtures + "model.json --features a,b --out " +
-                           Path("wrong/model.json"));
+  credo::testing::CredoRun wrong = RunCredo("model import-xgboost --json " + fixtures +
+                                            "model.json --features a,b --out " + Path("wrong/model.json"));
   EXPECT_EQ(wrong.exit_code, 2);
-  EXPECT_NE(wrong.output.find("reads 4 features but 2"), std::string::npos) << wrong.output;
+  EXPECT_NE(wrong.out.find("reads 4 features but 2"), std::string::npos) << wrong.out;
   EXPECT_FALSE(fs::exists(Path("wrong/model.json")));
 }
 

@@ -12,25 +12,16 @@
 #include <sstream>
 #include <string>
 
+#include "run_credo.h"
+
 namespace {
 
 namespace fs = std::filesystem;
+using credo::testing::CredoRun;
+
+// Only stdout: it is the JSON the tests parse.
+CredoRun Credo(const std::string& args) { return credo::testing::RunCredo(args, false); }
 using nlohmann::json;
-
-struct Outcome {
-  int exit_code;
-  std::string out;  // stdout only
-};
-
-Outcome Credo(const std::string& args) {
-  FILE* pipe = popen((std::string(CREDO_BINARY) + " " + args + " 2>/dev/null").c_str(), "r");
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
 
 class DecideTest : public ::testing::Test {
  protected:
@@ -61,7 +52,7 @@ fs::path DecideTest::dir_;
 
 TEST_F(DecideTest, ModelNodeScoresAsModelScoreDoes) {
   const json request = Request();
-  Outcome decided =
+  CredoRun decided =
       Credo("decide " + Path("strategy.json") + " --input " + Write("request.json", request.dump()));
   ASSERT_EQ(decided.exit_code, 0) << decided.out;
   const json output = json::parse(decided.out).at("output");
@@ -99,7 +90,7 @@ TEST_F(DecideTest, KnockOutsDeclineWithTheirReasonsInRuleOrder) {
   json request = Request();
   request["applicant"]["age"] = 20;             // knock-out rule 1: under 22
   request["id_number"] = "110105194912310021";  // check digit should be X (GB 11643 example): rule 3
-  Outcome decided =
+  CredoRun decided =
       Credo("decide " + Path("strategy.json") + " --input " + Write("young.json", request.dump()));
   ASSERT_EQ(decided.exit_code, 0) << decided.out;
   const json result = json::parse(decided.out);
@@ -114,8 +105,8 @@ TEST_F(DecideTest, NowPinsTheClockAndTraceListsNodes) {
       {"id":"e","type":"expressionNode","name":"clock","content":{"expressions":[
         {"id":"1","key":"year","value":"d().year()"},{"id":"2","key":"day","value":"d().format('%Y-%m-%d')"}]}}],
       "edges":[{"id":"a","sourceId":"i","targetId":"e"}]})js");
-  Outcome decided = Credo("decide " + graph + " --now 2025-08-19T16:55:02.078Z --trace --input " +
-                          Write("empty.json", "{}"));
+  CredoRun decided = Credo("decide " + graph + " --now 2025-08-19T16:55:02.078Z --trace --input " +
+                           Write("empty.json", "{}"));
   ASSERT_EQ(decided.exit_code, 0);
   const json result = json::parse(decided.out);
   EXPECT_EQ(result.at("output"), json::parse(R"({"year":2025,"day":"2025-08-19"})"));

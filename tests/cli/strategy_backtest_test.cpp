@@ -10,26 +10,12 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "run_credo.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-struct CommandResult {
-  int exit_code;
-  std::string out;  // stdout only when `stderr_too` is false
-};
-
-CommandResult Credo(const std::string& args, bool stderr_too = true) {
-  const std::string cmd = std::string(CREDO_BINARY) + " " + args + (stderr_too ? " 2>&1" : " 2>/dev/null");
-  FILE* pipe = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
 
 // A table on age alone: under 18 decline, under `refer_age` refer, else approve.
 std::string Graph(int refer_age) {
@@ -74,8 +60,9 @@ class StrategyBacktestTest : public ::testing::Test {
 
 TEST_F(StrategyBacktestTest, WritesTheTableAndTheJsonReport) {
   const std::string out = (dir_ / "report.json").string();
-  const CommandResult run = Credo("strategy backtest --strategy " + v1_ + " --data " + data_ + " --compare " +
-                                  v2_ + " --label bad --now 2025-08-19T16:55:02Z --json " + out);
+  const credo::testing::CredoRun run =
+      credo::testing::RunCredo("strategy backtest --strategy " + v1_ + " --data " + data_ + " --compare " +
+                               v2_ + " --label bad --now 2025-08-19T16:55:02Z --json " + out);
   ASSERT_EQ(run.exit_code, 0) << run.out;
   EXPECT_NE(run.out.find("Swap set"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("Bad rate by decision"), std::string::npos) << run.out;
@@ -99,8 +86,8 @@ TEST_F(StrategyBacktestTest, WritesTheTableAndTheJsonReport) {
 TEST_F(StrategyBacktestTest, FormatJsonPrintsTheReportOnStdout) {
   const std::string jsonl =
       Write("apps.jsonl", "{\"applicant\": {\"age\": 16}}\n{\"applicant\": {\"age\": 40}}\n");
-  const CommandResult run =
-      Credo("strategy backtest --format json --strategy " + v1_ + " --data " + jsonl, false);
+  const credo::testing::CredoRun run = credo::testing::RunCredo(
+      "strategy backtest --format json --strategy " + v1_ + " --data " + jsonl, false);
   ASSERT_EQ(run.exit_code, 0) << run.out;
   const json report = json::parse(run.out);
   EXPECT_EQ(report["rows"], 2);
@@ -109,19 +96,20 @@ TEST_F(StrategyBacktestTest, FormatJsonPrintsTheReportOnStdout) {
 }
 
 TEST_F(StrategyBacktestTest, UsageAndDataErrors) {
-  EXPECT_EQ(Credo("strategy backtest --strategy " + v1_).exit_code, 1);  // no --data
-  EXPECT_EQ(Credo("strategy").exit_code, 1);
-  const CommandResult missing_label =
-      Credo("strategy backtest --strategy " + v1_ + " --data " + data_ + " --label outcome");
+  EXPECT_EQ(credo::testing::RunCredo("strategy backtest --strategy " + v1_).exit_code, 1);  // no --data
+  EXPECT_EQ(credo::testing::RunCredo("strategy").exit_code, 1);
+  const credo::testing::CredoRun missing_label = credo::testing::RunCredo(
+      "strategy backtest --strategy " + v1_ + " --data " + data_ + " --label outcome");
   EXPECT_EQ(missing_label.exit_code, 2) << missing_label.out;
   EXPECT_NE(missing_label.out.find("outcome"), std::string::npos) << missing_label.out;
   const std::string bad = Write("bad.jsonl", "{\"applicant\": {\"age\": 16}}\nnot json\n");
-  const CommandResult bad_line = Credo("strategy backtest --strategy " + v1_ + " --data " + bad);
+  const credo::testing::CredoRun bad_line =
+      credo::testing::RunCredo("strategy backtest --strategy " + v1_ + " --data " + bad);
   EXPECT_EQ(bad_line.exit_code, 2) << bad_line.out;
   EXPECT_NE(bad_line.out.find("bad.jsonl:2"), std::string::npos) << bad_line.out;
   const std::string out = (dir_ / "never.json").string();
-  EXPECT_EQ(Credo("strategy backtest --strategy " + (dir_ / "nope.json").string() + " --data " + data_ +
-                  " --json " + out)
+  EXPECT_EQ(credo::testing::RunCredo("strategy backtest --strategy " + (dir_ / "nope.json").string() +
+                                     " --data " + data_ + " --json " + out)
                 .exit_code,
             2);
   EXPECT_FALSE(fs::exists(out));
