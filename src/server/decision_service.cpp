@@ -1,0 +1,197 @@
+#include "server/decision_service.h"
+
+#include <chrono>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <variant>
+
+#include "core/id.h"
+#include "decision/evaluation_json.h"
+
+namespace credo::server {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kDecisionIdPrefix = "dec";
+
+Reply JsonReply(int http_status, const json& body) { return {http_status, body.dump(), ""}; }
+
+int64_t MicrosecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+// The request body as JSON, or the 400 reply naming the position of the fault.
+std::variant<json, Reply> ParseBody(std::string_view body) {
+  try {
+    return json::parse(body);
+  } catch (const json::parse_error& e) {
+    std::string message = e.what();
+    // Drop nlohmann's "[json.exception.parse_error.101] " prefix; keep "parse error at line 1, column 5:
+    // ...".
+    if (const size_t end = message.find("] "); end != std::string::npos) message.erase(0, end + 2);
+    return ErrorReply(400, "invalid_json", "the body is not valid JSON: " + message, "$");
+  }
+}
+
+// The per-node trace the audit log keeps: the matched rules, without each
+// node's input and output.
+json MatchedTrace(std::vector<decision::NodeTrace> trace) {
+  for (decision::NodeTrace& node : trace) {
+    node.input = expr::Value();
+    node.output = expr::Value();
+  }
+  return decision::TraceToJson(trace);
+}
+
+}  // namespace
+
+Reply ErrorReply(int http_status, std::string code, const std::string& message, const std::string& path) {
+  const json body = {{"error", {{"code", code}, {"message", message}, {"path", path}}}};
+  return {http_status, body.dump(), std::move(code)};
+}
+
+Reply ErrorReply(const Status& status) {
+  int http_status = 500;
+  switch (status.code()) {
+    case ErrorCode::kUsage:
+      http_status = 400;
+      break;
+    case ErrorCode::kInvalidInput:
+      http_status = 422;
+      break;
+    case ErrorCode::kNotFound:
+      http_status = 404;
+      break;
+    case ErrorCode::kConflict:
+      http_status = 409;
+      break;
+    default:
+      break;
+  }
+  return ErrorReply(http_status, ErrorCodeName(status.code()), status.message(), status.path());
+}
+
+DecisionService::DecisionService(decision::StrategyRegistry* registry, audit::DecisionLog* log)
+    : registry_(registry), log_(log) {}
+
+Reply DecisionService::Decide(std::string_view strategy_name, std::string_view body, bool trace) {
+  const auto start = std::chrono::steady_clock::now();
+  auto strategy = registry_->Active(strategy_name);
+  if (!strategy.ok()) return ErrorReply(strategy.status());
+  auto parsed = ParseBody(body);
+  if (Reply* error = std::get_if<Reply>(&parsed)) return std::move(*error);
+  const json& input = std::get<json>(parsed);
+  if (!input.is_object()) {
+    return ErrorReply(422, "invalid_input",
+                      std::string("the decision input must be a JSON object, not ") + input.type_name(), "$");
+  }
+
+  decision::EvaluateOptions options;
+  options.now_ms = decision::NowMs();
+  options.trace = trace ? decision::TraceLevel::kFull : decision::TraceLevel::kMatched;
+  auto evaluation = (*strategy)->graph->Evaluate(expr::Value::FromJson(input), options);
+  if (!evaluation.ok()) {
+    const Status& status = evaluation.status();
+    return ErrorReply(422, "evaluation_failed", status.message(),
+                      status.path().empty() ? "$" : status.path());
+  }
+
+  json output = evaluation->output.ToJson();
+  json reasons = evaluation->reasons.ToJson();
+  audit::DecisionRecord record;
+  record.decision_id = NewId(kDecisionIdPrefix);
+  record.decided_at_ms = options.now_ms;
+  record.clock_ms = options.now_ms;
+  record.strategy = (*strategy)->name;
+  record.version = (*strategy)->version;
+  record.arm = evaluation->arm;
+  if (const json* decision =
+          output.is_object() && output.contains("decision") ? &output["decision"] : nullptr;
+      decision && decision->is_string()) {
+    record.outcome = decision->get<std::string>();
+  }
+  record.input_json = input.dump();
+  record.output_json = output.dump();
+  record.reasons_json = reasons.dump();
+  record.trace_json = MatchedTrace(trace ? evaluation->trace : std::move(evaluation->trace)).dump();
+  record.latency_us = MicrosecondsSince(start);
+  const std::string outcome = record.outcome;
+  if (Status appended = log_->Append(record); !appended.ok()) {
+    return ErrorReply(500, "audit_failed",
+                      "the decision was not recorded, so it is not answered: " + appended.ToString(), "$");
+  }
+  metrics_.CountDecision(record.strategy, outcome, MicrosecondsSince(start));
+
+  json answer = {{"decision_id", std::move(record.decision_id)},
+                 {"strategy", std::move(record.strategy)},
+                 {"version", record.version},
+                 {"arm", record.arm.empty() ? json(nullptr) : json(record.arm)},
+                 {"output", std::move(output)},
+                 {"reasons", std::move(reasons)}};
+  if (trace) answer["trace"] = decision::TraceToJson(evaluation->trace);
+  return JsonReply(200, answer);
+}
+
+Reply DecisionService::FindDecision(std::string_view decision_id) {
+  auto found = log_->Find(decision_id);
+  if (!found.ok()) return ErrorReply(500, "audit_failed", found.status().ToString(), "id");
+  if (!found->has_value())
+    return ErrorReply(404, "not_found", "no decision '" + std::string(decision_id) + "'", "id");
+  const audit::DecisionRecord& record = **found;
+  return JsonReply(200, {{"decision_id", record.decision_id},
+                         {"decided_at_ms", record.decided_at_ms},
+                         {"clock_ms", record.clock_ms},
+                         {"strategy", record.strategy},
+                         {"version", record.version},
+                         {"arm", record.arm.empty() ? json(nullptr) : json(record.arm)},
+                         {"outcome", record.outcome},
+                         {"input", json::parse(record.input_json)},
+                         {"output", json::parse(record.output_json)},
+                         {"reasons", json::parse(record.reasons_json)},
+                         {"trace", json::parse(record.trace_json)},
+                         {"latency_us", record.latency_us}});
+}
+
+Reply DecisionService::ListStrategies() const {
+  json strategies = json::array();
+  for (const decision::StrategySummary& summary : registry_->List()) {
+    strategies.push_back(
+        {{"name", summary.name}, {"active_version", summary.active_version}, {"versions", summary.versions}});
+  }
+  return JsonReply(200, {{"strategies", std::move(strategies)}});
+}
+
+Reply DecisionService::UploadStrategy(const std::string& name, std::string_view body) {
+  auto parsed = ParseBody(body);
+  if (Reply* error = std::get_if<Reply>(&parsed)) return std::move(*error);
+  auto version = registry_->Upload(name, body);
+  if (!version.ok()) return ErrorReply(version.status());
+  auto active = registry_->Active(name);
+  if (!active.ok()) return ErrorReply(active.status());
+  return JsonReply(201, {{"name", name}, {"version", *version}, {"active_version", (*active)->version}});
+}
+
+Reply DecisionService::ActivateStrategy(const std::string& name, std::string_view body) {
+  auto parsed = ParseBody(body);
+  if (Reply* error = std::get_if<Reply>(&parsed)) return std::move(*error);
+  const json& request = std::get<json>(parsed);
+  const json* version = request.is_object() && request.contains("version") ? &request.at("version") : nullptr;
+  if (!version || !version->is_number_integer() || version->get<int64_t>() < 1 ||
+      version->get<int64_t>() > std::numeric_limits<int>::max()) {
+    return ErrorReply(422, "invalid_input", "the body must be {\"version\": N} with N a version number",
+                      "$.version");
+  }
+  if (Status activated = registry_->Activate(name, version->get<int>()); !activated.ok()) {
+    return ErrorReply(activated);
+  }
+  return JsonReply(200, {{"name", name}, {"active_version", version->get<int>()}});
+}
+
+Reply DecisionService::Health() const {
+  return JsonReply(200, {{"status", "ok"}, {"strategies", registry_->List().size()}});
+}
+
+}  // namespace credo::server
