@@ -8,7 +8,7 @@ packages=(
   g++ cmake make ninja-build ccache pkg-config git ca-certificates
   # libraries
   tzdata zlib1g-dev libsqlite3-dev nlohmann-json3-dev libeigen3-dev libxgboost-dev libcli11-dev
-  libcpp-httplib-dev
+  libcpp-httplib-dev libjemalloc-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # peers for the model benchmark (bench/model_peers.py)
