@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "data/table.h"
+#include "fixture_file.h"
 #include "models/artifact.h"
 #include "models/xgboost_booster.h"
 
@@ -34,15 +35,8 @@ namespace {
 
 using nlohmann::json;
 
-const std::string kFixtureDir = CREDO_SOURCE_DIR "/tests/models/fixtures/xgboost/";
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  EXPECT_TRUE(in) << path;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using testing::kFixtureDir;
+using testing::ReadFile;
 
 // `rows` rows that reach every corner of the model's trees: each value is
 // missing (20%), exactly one of the model's thresholds for that feature

@@ -15,18 +15,13 @@
 #include <thread>
 #include <vector>
 
+#include "fixture_file.h"
+
 namespace credo::models {
 namespace {
 
-const std::string kFixtureDir = CREDO_SOURCE_DIR "/tests/models/fixtures/xgboost/";
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  EXPECT_TRUE(in) << path;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using testing::kFixtureDir;
+using testing::ReadFile;
 
 // A CSV file of numbers with a header line; an empty cell is NaN.
 struct NumberTable {
