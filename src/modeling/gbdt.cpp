@@ -9,7 +9,6 @@
 #include <cstring>
 #include <limits>
 #include <memory>
-#include <numeric>
 #include <random>
 #include <set>
 #include <string_view>
@@ -244,27 +243,38 @@ Result<std::vector<double>> TotalGain(BoosterHandle booster, const std::vector<s
   return gain;
 }
 
-// One fit with early stopping, or, when abandoned, none.
+// One fit per fold with early stopping on the folds' mean AUC, or, when
+// abandoned, none.
 struct Trial {
   bool completed = false;
+  // The first fold's model, cut at the round with the highest mean AUC; its
+  // validation_auc is that mean AUC and best_iteration that round.
   GbdtTrainingResult result;
+  std::vector<double> fold_aucs;  // per fold: the validation AUC at best_iteration
 };
 
-// Fits one model. It is abandoned between rounds once the next round, at the
-// trial's average pace so far, would end past `deadline`
+// Fits one model per fold in lockstep, round by round, and stops when the
+// mean of the folds' validation AUCs has not risen for early_stopping_rounds
+// rounds (as xgboost.cv does): every fold is then cut at the same round, the
+// one whose tree count is best on average, which is far less noisy than each
+// fold's own best round. It is abandoned between rounds once the next round,
+// at the trial's average pace so far, would end past `deadline`
 // (Clock::time_point::max() = never).
-Result<Trial> Fit(const Samples& samples, const GbdtOptions& options, Clock::time_point deadline) {
-  DMatrixHandle matrices[] = {samples.train.get(), samples.validation.get()};
-  BoosterHandle booster = nullptr;
-  if (XGBoosterCreate(matrices, 2, &booster) != 0) return XgboostError("XGBoosterCreate");
-  const BoosterOwner booster_owner(booster, XGBoosterFree);
-  CREDO_RETURN_IF_ERROR(SetParameters(booster, options));
-  CREDO_RETURN_IF_ERROR(SetFeatureNames(booster, *samples.feature_names));
+Result<Trial> Fit(std::span<const Samples> folds, const GbdtOptions& options, Clock::time_point deadline) {
+  std::vector<BoosterOwner> boosters;
+  for (const Samples& fold : folds) {
+    DMatrixHandle matrices[] = {fold.train.get(), fold.validation.get()};
+    BoosterHandle booster = nullptr;
+    if (XGBoosterCreate(matrices, 2, &booster) != 0) return XgboostError("XGBoosterCreate");
+    boosters.emplace_back(booster, XGBoosterFree);
+    CREDO_RETURN_IF_ERROR(SetParameters(booster, options));
+    CREDO_RETURN_IF_ERROR(SetFeatureNames(booster, *fold.feature_names));
+  }
 
-  DMatrixHandle validation = samples.validation.get();
   const char* validation_name = kValidationName;
   const Clock::time_point start = Clock::now();
   const bool keep_every_tree = options.early_stopping_rounds == 0;
+  std::vector<std::vector<double>> fold_auc_by_round(folds.size());
   int best_round = -1;
   double best_auc = 0;
   for (int round = 0;
@@ -273,14 +283,22 @@ Result<Trial> Fit(const Samples& samples, const GbdtOptions& options, Clock::tim
     const Clock::time_point now = Clock::now();
     const Clock::duration pace = round == 0 ? Clock::duration::zero() : (now - start) / round;
     if (now + pace > deadline) return Trial();
-    if (XGBoosterUpdateOneIter(booster, round, samples.train.get()) != 0) {
-      return XgboostError("XGBoosterUpdateOneIter");
+    double auc_sum = 0;
+    for (size_t f = 0; f < folds.size(); ++f) {
+      BoosterHandle booster = boosters[f].get();
+      if (XGBoosterUpdateOneIter(booster, round, folds[f].train.get()) != 0) {
+        return XgboostError("XGBoosterUpdateOneIter");
+      }
+      DMatrixHandle validation = folds[f].validation.get();
+      const char* eval_text = nullptr;
+      if (XGBoosterEvalOneIter(booster, round, &validation, &validation_name, 1, &eval_text) != 0) {
+        return XgboostError("XGBoosterEvalOneIter");
+      }
+      CREDO_ASSIGN_OR_RETURN(const double auc, ParseValidationAuc(eval_text));
+      fold_auc_by_round[f].push_back(auc);
+      auc_sum += auc;
     }
-    const char* eval_text = nullptr;
-    if (XGBoosterEvalOneIter(booster, round, &validation, &validation_name, 1, &eval_text) != 0) {
-      return XgboostError("XGBoosterEvalOneIter");
-    }
-    CREDO_ASSIGN_OR_RETURN(const double auc, ParseValidationAuc(eval_text));
+    const double auc = auc_sum / static_cast<double>(folds.size());
     if (keep_every_tree || best_round < 0 || auc > best_auc) {
       best_round = round;
       best_auc = auc;
@@ -289,11 +307,14 @@ Result<Trial> Fit(const Samples& samples, const GbdtOptions& options, Clock::tim
 
   Trial trial;
   trial.completed = true;
+  for (const std::vector<double>& aucs : fold_auc_by_round) trial.fold_aucs.push_back(aucs[best_round]);
   GbdtTrainingResult& result = trial.result;
   result.best_iteration = best_round;
   result.validation_auc = best_auc;
   result.chosen = options;
-  CREDO_ASSIGN_OR_RETURN(result.validation_probability, PredictRounds(booster, validation, best_round + 1));
+  BoosterHandle booster = boosters.front().get();
+  CREDO_ASSIGN_OR_RETURN(result.validation_probability,
+                         PredictRounds(booster, folds.front().validation.get(), best_round + 1));
 
   BoosterHandle kept = nullptr;
   if (XGBoosterSlice(booster, 0, best_round + 1, 1, &kept) != 0) return XgboostError("XGBoosterSlice");
@@ -304,7 +325,7 @@ Result<Trial> Fit(const Samples& samples, const GbdtOptions& options, Clock::tim
     return XgboostError("XGBoosterSaveModelToBuffer");
   }
   result.model_json.assign(json, length);
-  CREDO_ASSIGN_OR_RETURN(result.feature_importance_gain, TotalGain(kept, *samples.feature_names));
+  CREDO_ASSIGN_OR_RETURN(result.feature_importance_gain, TotalGain(kept, *folds.front().feature_names));
   return trial;
 }
 
@@ -316,7 +337,6 @@ double LogUniform(std::mt19937_64& random, double low, double high) {
   return low * std::pow(high / low, Uniform01(random));
 }
 
-// A trial's hyper-parameters: the search space over `base`'s other fields.
 // Whether a trial beats the best so far. With one fold: a higher AUC. With
 // several: the fold-by-fold AUC gain must exceed its standard error, so the
 // search does not trade a sound setting for one that won by fold noise.
@@ -332,6 +352,7 @@ bool ClearlyBetter(const std::vector<double>& trial_aucs, const std::vector<doub
   return mean > std::sqrt(variance / static_cast<double>(k));
 }
 
+// A trial's hyper-parameters: the search space over `base`'s other fields.
 GbdtOptions SampleOptions(const GbdtOptions& base, std::mt19937_64& random) {
   GbdtOptions o = base;
   o.max_depth = 2 + static_cast<int>(Uniform01(random) * 7);  // 2..8
@@ -351,7 +372,8 @@ Result<GbdtTrainingResult> TrainGbdt(const LabeledSample& train, const LabeledSa
                                      const std::vector<std::string>& feature_names,
                                      const GbdtOptions& options) {
   CREDO_ASSIGN_OR_RETURN(const Samples samples, PrepareSamples(train, validation, feature_names, options));
-  CREDO_ASSIGN_OR_RETURN(Trial trial, Fit(samples, options, Clock::time_point::max()));
+  CREDO_ASSIGN_OR_RETURN(Trial trial,
+                         Fit(std::span<const Samples>(&samples, 1), options, Clock::time_point::max()));
   return std::move(trial.result);
 }
 
@@ -391,26 +413,12 @@ Result<GbdtTrainingResult> SearchGbdtFolds(std::span<const GbdtFold> folds,
   for (int k = 0; search.max_trials == 0 || k < search.max_trials; ++k) {
     const GbdtOptions options = k == 0 ? base : SampleOptions(base, random);
     // Trial 1 (the peer default) always completes; later trials must fit the budget.
-    // A trial's AUC and tree count are the means over the folds; its model is the first fold's.
-    GbdtTrainingResult trial_result;
-    std::vector<double> fold_aucs;
-    double best_iteration_sum = 0;
-    bool completed = true;
-    for (size_t f = 0; f < samples.size() && completed; ++f) {
-      CREDO_ASSIGN_OR_RETURN(Trial trial, Fit(samples[f], options, k == 0 ? Clock::time_point::max() : deadline));
-      completed = trial.completed;
-      fold_aucs.push_back(trial.result.validation_auc);
-      best_iteration_sum += trial.result.best_iteration;
-      if (f == 0) trial_result = std::move(trial.result);
-    }
-    if (!completed) break;  // the budget is spent
-    const double n = static_cast<double>(samples.size());
-    trial_result.validation_auc = std::accumulate(fold_aucs.begin(), fold_aucs.end(), 0.0) / n;
-    trial_result.best_iteration = static_cast<int>(std::lround(best_iteration_sum / n));
-    const double trial_auc = trial_result.validation_auc;
-    if (k == 0 || ClearlyBetter(fold_aucs, best_fold_aucs)) {
-      best = std::move(trial_result);
-      best_fold_aucs = std::move(fold_aucs);
+    CREDO_ASSIGN_OR_RETURN(Trial trial, Fit(samples, options, k == 0 ? Clock::time_point::max() : deadline));
+    if (!trial.completed) break;  // the budget is spent
+    const double trial_auc = trial.result.validation_auc;
+    if (k == 0 || ClearlyBetter(trial.fold_aucs, best_fold_aucs)) {
+      best = std::move(trial.result);
+      best_fold_aucs = std::move(trial.fold_aucs);
     }
     if (progress) {
       progress({.trial = k + 1,

@@ -108,12 +108,17 @@ struct GbdtFold {
   LabeledSample validation;
 };
 
-// The same search, each trial scored on every fold: its validation AUC is
-// the mean over the folds and its best_iteration the mean best round (the
-// tree count to refit with), which makes the choice far less noisy on small
-// samples. A trial replaces the best so far only when its fold-by-fold AUC
-// gain exceeds the gain's standard error. The result's model_json and
-// validation_probability are those of the first fold.
+// The same search, each trial scored on every fold, which makes the choice
+// far less noisy on small samples. A trial fits one model per fold in
+// lockstep and stops when the folds' mean validation AUC has not risen for
+// early_stopping_rounds rounds (as xgboost.cv does); its validation_auc is
+// that mean at its best round and best_iteration that round, the same for
+// every fold (the tree count to refit with). A trial replaces the best so far
+// only when its fold-by-fold AUC gain exceeds the gain's standard error. The
+// result's model_json and validation_probability are those of the first
+// fold. With row or column sampling the folds draw from one random stream,
+// so a fold's model differs from the same fold fitted alone (the search
+// stays deterministic).
 Result<GbdtTrainingResult> SearchGbdtFolds(std::span<const GbdtFold> folds,
                                            const std::vector<std::string>& feature_names,
                                            const GbdtOptions& base, const GbdtSearchOptions& search,

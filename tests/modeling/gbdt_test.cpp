@@ -253,6 +253,42 @@ TEST_F(GbdtTest, SearchIsDeterministicForASeed) {
   }
 }
 
+TEST_F(GbdtTest, FoldsStopTogetherAtTheRoundWithTheBestMeanAuc) {
+  // Two folds: the generated train and validation samples, each other's check sample.
+  const GbdtFold folds[] = {{train_->sample(), validation_->sample()},
+                            {validation_->sample(), train_->sample()}};
+  GbdtOptions base = FastOptions();
+  base.max_trees = 60;
+  // Every row and column per tree: with sampling, folds fitted in lockstep draw
+  // from one random stream and would differ from folds fitted one at a time.
+  base.subsample = 1;
+  base.colsample_bytree = 1;
+  auto result = SearchGbdtFolds(folds, kFeatures, base, {.time_budget_seconds = 600, .max_trials = 1});
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  // Second implementation: each fold fitted on its own, keeping every tree up to a
+  // given round; the search's AUC is the folds' mean at its round and no round
+  // in 1..max_trees has a higher mean (early stopping may end the search before
+  // max_trees only when the mean has not risen for early_stopping_rounds rounds).
+  auto mean_auc_at = [&](int rounds) {
+    GbdtOptions fixed = base;
+    fixed.max_trees = rounds;
+    fixed.early_stopping_rounds = 0;
+    double sum = 0;
+    for (const GbdtFold& fold : folds)
+      sum += TrainGbdt(fold.train, fold.validation, kFeatures, fixed)->validation_auc;
+    return sum / 2;
+  };
+  const int best_rounds = result->best_iteration + 1;
+  EXPECT_NEAR(mean_auc_at(best_rounds), result->validation_auc, 1e-12);
+  for (int rounds : {1, 5, best_rounds - 1, best_rounds + 1, best_rounds + 10}) {
+    if (rounds < 1 || rounds == best_rounds || rounds > base.max_trees) continue;
+    EXPECT_LE(mean_auc_at(rounds), result->validation_auc) << rounds << " rounds";
+  }
+  // The first fold's model is cut at that round.
+  EXPECT_EQ(models::TreeEnsemble::FromJson(result->model_json)->num_trees(),
+            static_cast<size_t>(best_rounds));
+}
+
 // Bad input, one case per line: what to break, and where the error must point.
 struct BadInputCase {
   const char* what;
