@@ -319,7 +319,7 @@ DecisionGraph::DecisionGraph(std::unique_ptr<Impl> impl) : impl_(std::move(impl)
 DecisionGraph::~DecisionGraph() = default;
 
 const std::string& DecisionGraph::source() const { return impl_->source; }
-size_t DecisionGraph::node_count() const { return impl_->nodes.size(); }
+
 
 Result<std::shared_ptr<const DecisionGraph>> DecisionGraph::Compile(const json& jdm,
                                                                     const std::string& source,

@@ -90,8 +90,8 @@ class DecisionGraph {
   // name the node that failed.
   Result<Evaluation> Evaluate(const expr::Value& input, const EvaluateOptions& options) const;
 
+  // The name it was compiled under (its file, or the registry's name and version).
   const std::string& source() const;
-  size_t node_count() const;
 
   struct Impl;  // module-internal (graph_impl.h)
   const Impl& impl() const { return *impl_; }
