@@ -21,14 +21,12 @@ using expr::Object;
 using expr::Value;
 using nlohmann::json;
 
+// The node's input with `result` merged in at `output_path`: the same merge
+// a pass-through table or expression node uses.
 Value PassThrough(const Value& input, const std::string& output_path, Value result) {
-  Object out;
-  if (input.is_object()) {
-    out.reserve(input.as_object().size() + 1);
-    out = input.as_object();
-  }
-  DotInsert(out, output_path, std::move(result));
-  return Value(std::move(out));
+  Object at;
+  DotInsert(at, output_path, std::move(result));
+  return Merge(input, Value(std::move(at)));
 }
 
 Result<CompiledExpression> CompileConfigExpression(const json& config, const char* key,
