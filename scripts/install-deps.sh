@@ -8,9 +8,11 @@ packages=(
   g++ cmake make ninja-build ccache pkg-config git ca-certificates
   # libraries
   tzdata zlib1g-dev libsqlite3-dev nlohmann-json3-dev libeigen3-dev libxgboost-dev libcli11-dev
-  libcpp-httplib-dev libjemalloc-dev
+  libmicrohttpd-dev libjemalloc-dev librocksdb-dev libyaml-cpp-dev libpqxx-dev
+  # PostgreSQL server: the ledger's second backend, tested against a local cluster
+  postgresql
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev
   # peers for the model benchmark (bench/model_peers.py)
   time python3 python3-sklearn python3-xgboost python3-pandas python3-numpy
   # load generator and client for the HTTP benchmark

@@ -64,6 +64,11 @@ class DecisionLog {
   // (the first record is kept), and with kInvalidInput when the id is empty
   // or a *_json field is not JSON (reasons_json must be an array).
   Status Append(DecisionRecord record);
+  // Records several decisions, committed together with whatever other
+  // callers have queued; returns only after they are committed. The statuses
+  // line up with `records` and mean what Append's do: a refused record
+  // fails alone, the others are kept.
+  std::vector<Status> AppendBatch(std::vector<DecisionRecord> records);
 
   // The decision with this id, or nullopt when none is recorded.
   Result<std::optional<DecisionRecord>> Find(std::string_view decision_id);

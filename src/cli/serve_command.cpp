@@ -33,7 +33,7 @@ void AddServeCommand(CLI::App& app, Action* action) {
       ->capture_default_str();
   serve->add_option("--db", flags->db, "Audit log (SQLite file, created if absent)")->capture_default_str();
   serve->add_option("--threads", flags->threads,
-                    "Request threads, one per open connection (default: 32 per core)");
+                    "Event-loop threads, each serving many connections (default: one per core)");
   serve->callback([=] {
     *action = [=]() -> Status {
       // Block the stop signals before any thread starts, so every thread
@@ -50,7 +50,7 @@ void AddServeCommand(CLI::App& app, Action* action) {
       server::Server http(&service);
       const int threads = flags->threads > 0
                               ? flags->threads
-                              : 32 * static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+                              : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
       CREDO_RETURN_IF_ERROR(http.Start(flags->host, flags->port, threads));
 
       std::string loaded;

@@ -1,6 +1,7 @@
 #include "server/decision_service.h"
 
 #include <chrono>
+#include <future>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -75,18 +76,27 @@ Reply ErrorReply(const Status& status) {
 }
 
 DecisionService::DecisionService(decision::StrategyRegistry* registry, audit::DecisionLog* log)
-    : registry_(registry), log_(log) {}
+    : registry_(registry), log_(log), recorder_(log) {}
 
-Reply DecisionService::Decide(std::string_view strategy_name, std::string_view body, bool trace) {
+Reply DecisionService::Decide(std::string_view strategy, std::string_view body, bool trace) {
+  std::promise<Reply> answered;
+  std::future<Reply> reply = answered.get_future();
+  DecideAsync(strategy, body, trace, [&answered](Reply r) { answered.set_value(std::move(r)); });
+  return reply.get();
+}
+
+void DecisionService::DecideAsync(std::string_view strategy_name, std::string_view body, bool trace,
+                                  std::function<void(Reply)> answer) {
   const auto start = std::chrono::steady_clock::now();
   auto strategy = registry_->Active(strategy_name);
-  if (!strategy.ok()) return ErrorReply(strategy.status());
+  if (!strategy.ok()) return answer(ErrorReply(strategy.status()));
   auto parsed = ParseBody(body);
-  if (Reply* error = std::get_if<Reply>(&parsed)) return std::move(*error);
+  if (Reply* error = std::get_if<Reply>(&parsed)) return answer(std::move(*error));
   const json& input = std::get<json>(parsed);
   if (!input.is_object()) {
-    return ErrorReply(422, "invalid_input",
-                      std::string("the decision input must be a JSON object, not ") + input.type_name(), "$");
+    return answer(
+        ErrorReply(422, "invalid_input",
+                   std::string("the decision input must be a JSON object, not ") + input.type_name(), "$"));
   }
 
   decision::EvaluateOptions options;
@@ -95,12 +105,10 @@ Reply DecisionService::Decide(std::string_view strategy_name, std::string_view b
   auto evaluation = (*strategy)->graph->Evaluate(expr::Value::FromJson(input), options);
   if (!evaluation.ok()) {
     const Status& status = evaluation.status();
-    return ErrorReply(422, "evaluation_failed", status.message(),
-                      status.path().empty() ? "$" : status.path());
+    return answer(
+        ErrorReply(422, "evaluation_failed", status.message(), status.path().empty() ? "$" : status.path()));
   }
 
-  json output = evaluation->output.ToJson();
-  json reasons = evaluation->reasons.ToJson();
   audit::DecisionRecord record;
   record.decision_id = NewId(kDecisionIdPrefix);
   record.decided_at_ms = options.now_ms;
@@ -108,31 +116,35 @@ Reply DecisionService::Decide(std::string_view strategy_name, std::string_view b
   record.strategy = (*strategy)->name;
   record.version = (*strategy)->version;
   record.arm = evaluation->arm;
-  if (const json* decision =
-          output.is_object() && output.contains("decision") ? &output["decision"] : nullptr;
-      decision && decision->is_string()) {
-    record.outcome = decision->get<std::string>();
+  if (const expr::Value* decision = evaluation->output.Find("decision"); decision && decision->is_string()) {
+    record.outcome = decision->as_string();
   }
-  record.input_json = input.dump();
-  record.output_json = output.dump();
-  record.reasons_json = reasons.dump();
+  record.input_json.assign(body);  // the request exactly as received
+  record.output_json = evaluation->output.ToJson().dump();
+  record.reasons_json = evaluation->reasons.ToJson().dump();
   record.trace_json = MatchedTrace(trace ? evaluation->trace : std::move(evaluation->trace)).dump();
   record.latency_us = MicrosecondsSince(start);
-  const std::string outcome = record.outcome;
-  if (Status appended = log_->Append(record); !appended.ok()) {
-    return ErrorReply(500, "audit_failed",
-                      "the decision was not recorded, so it is not answered: " + appended.ToString(), "$");
-  }
-  metrics_.CountDecision(record.strategy, outcome, MicrosecondsSince(start));
 
-  json answer = {{"decision_id", std::move(record.decision_id)},
-                 {"strategy", std::move(record.strategy)},
-                 {"version", record.version},
-                 {"arm", record.arm.empty() ? json(nullptr) : json(record.arm)},
-                 {"output", std::move(output)},
-                 {"reasons", std::move(reasons)}};
-  if (trace) answer["trace"] = decision::TraceToJson(evaluation->trace);
-  return JsonReply(200, answer);
+  // The answer is ready before the commit; it is sent only after.
+  std::string reply = "{\"decision_id\":" + json(record.decision_id).dump() +
+                      ",\"strategy\":" + json(record.strategy).dump() +
+                      ",\"version\":" + std::to_string(record.version) +
+                      ",\"arm\":" + (record.arm.empty() ? "null" : json(record.arm).dump()) +
+                      ",\"output\":" + record.output_json + ",\"reasons\":" + record.reasons_json;
+  if (trace) reply += ",\"trace\":" + decision::TraceToJson(evaluation->trace).dump();
+  reply += '}';
+  std::string outcome = record.outcome;
+  recorder_.Submit(std::move(record), [this, start, reply = std::move(reply), answer = std::move(answer),
+                                       strategy = (*strategy)->name,
+                                       outcome = std::move(outcome)](Status recorded) mutable {
+    if (!recorded.ok()) {
+      return answer(ErrorReply(500, "audit_failed",
+                               "the decision was not recorded, so it is not answered: " + recorded.ToString(),
+                               "$"));
+    }
+    metrics_.CountDecision(strategy, outcome, MicrosecondsSince(start));
+    answer(Reply{200, std::move(reply), ""});
+  });
 }
 
 Reply DecisionService::FindDecision(std::string_view decision_id) {

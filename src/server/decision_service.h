@@ -12,12 +12,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
 #include "audit/decision_log.h"
 #include "core/status.h"
 #include "decision/registry.h"
+#include "server/decision_recorder.h"
 #include "server/metrics.h"
 
 namespace credo::server {
@@ -41,8 +43,9 @@ Reply ErrorReply(const Status& status);
 // Decides with the active strategies and records every decision.
 //
 // Thread-safe: any number of threads may call any method at once. A decision
-// is answered only after its record is committed to the decision log; if the
-// log refuses it the request fails with 500 and no decision is answered.
+// is answered only after its record is committed to the decision log (by a
+// DecisionRecorder, which commits many at once); if the log refuses it the
+// request fails with 500 and no decision is answered.
 class DecisionService {
  public:
   // Both must outlive the service.
@@ -53,6 +56,11 @@ class DecisionService {
   // {decision_id, strategy, version, arm, output, reasons} (+ the full
   // per-node trace when `trace`).
   Reply Decide(std::string_view strategy, std::string_view body, bool trace);
+  // Decide without waiting for the commit: evaluates on the calling thread
+  // and calls `answer` once the decision is recorded, from the recorder's
+  // thread (or at once, from this one, when the request fails before that).
+  void DecideAsync(std::string_view strategy, std::string_view body, bool trace,
+                   std::function<void(Reply)> answer);
   // GET /v1/decisions/{id}: the recorded decision.
   Reply FindDecision(std::string_view decision_id);
   // GET /v1/strategies: {strategies: [{name, active_version, versions}]}.
@@ -71,6 +79,7 @@ class DecisionService {
   decision::StrategyRegistry* const registry_;
   audit::DecisionLog* const log_;
   ServerMetrics metrics_;
+  DecisionRecorder recorder_;  // last: its thread stops before the rest goes
 };
 
 }  // namespace credo::server

@@ -1,9 +1,9 @@
 // server/http_server.h — the HTTP/JSON API of `credo serve` on top of a
 // DecisionService (routes in docs/api.md).
 //
-// One thread per open connection, taken from a fixed pool: keep-alive
-// connections stay on their thread, so the pool should be at least as large
-// as the number of clients that keep connections open.
+// libmicrohttpd underneath: a few threads, each running an epoll loop over
+// many keep-alive connections, answer requests on the loop thread. One
+// thread per core is the right size; more only adds context switches.
 #pragma once
 
 #include <memory>
@@ -25,8 +25,9 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Listens on `host`:`port` (port 0: any free port, see port()) with a pool
-  // of `threads` request threads; returns once connections are accepted.
+  // Listens on `host` (an IPv4 address or "localhost"):`port` (0: any free
+  // port, see port()) with `threads` event-loop threads; returns once
+  // connections are accepted.
   Status Start(const std::string& host, int port, int threads);
   // The port listened on.
   int port() const;
