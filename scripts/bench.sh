@@ -36,6 +36,20 @@ features=$(/usr/bin/python3 bench/train_gbdt300.py "$work/gbdt_train.csv" "$work
 "$build/bench/decision_bench" latency examples/strategies/cash_loan_application.json \
   examples/strategies/cash_loan_request.json --model "$work/gbdt300/model.json"
 
+echo "== feature engine: 5,018 features on typical documents (target p99 < 1 ms), batch vs pandas (target >= 10x)"
+"$build/credo" gen --documents --typical-size --rows 1000 --seed 11 --out "$work/typical.jsonl"
+"$build/bench/features_bench" latency bench/features_5000 "$work/typical.jsonl"
+/usr/bin/python3 bench/features_pandas_peer.py --defs bench/features_5000 --docs "$work/typical.jsonl" --credo "$build/credo"
+"$build/credo" gen --documents --rows 5000 --seed 7 --out "$work/documents.jsonl"
+/usr/bin/python3 bench/features_pandas_peer.py --defs examples/features/applicant --docs "$work/documents.jsonl" \
+  --credo "$build/credo"
+if [ -f "$data_dir/home_credit/application.csv.gz" ]; then
+  "$build/credo" features docs --tables "$data_dir/home_credit" --spec examples/home_credit/tables.yaml \
+    --out "$work/home_credit.jsonl"
+  /usr/bin/python3 bench/features_pandas_peer.py --defs examples/home_credit/features --docs "$work/home_credit.jsonl" \
+    --credo "$build/credo"
+fi
+
 echo "== one-applicant GBDT scoring, native vs XGBoost C API (300 trees)"
 "$build/bench/tree_walker_bench" --benchmark_min_time=1
 

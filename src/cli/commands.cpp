@@ -23,6 +23,8 @@ int Run(int argc, char** argv) {
   AddServeCommand(app, &action);
   AddDecisionCommands(app, &action);
   AddStrategyCommands(app, &action);
+  AddFeaturesCommands(app, &action);
+  AddLoanCommands(app, &action);
 
   try {
     app.parse(argc, argv);

@@ -12,6 +12,8 @@ void AddGenCommand(CLI::App& app, Action* action) {
     int64_t rows = 10000;
     uint64_t seed = 1;
     int wide = 0;
+    bool documents = false;
+    bool typical_size = false;
     std::string out;
   };
   auto flags = std::make_shared<Flags>();
@@ -25,7 +27,16 @@ void AddGenCommand(CLI::App& app, Action* action) {
   gen->add_option("--wide", flags->wide, "Extra numeric variables x001..xNNN (for wide-table benchmarks)")
       ->capture_default_str()
       ->check(CLI::Range(0, 999));
-  gen->add_option("--out", flags->out, "Output CSV (.csv.gz to compress)")->required();
+  CLI::Option* documents =
+      gen->add_flag("--documents", flags->documents,
+                    "Write applicant documents with dated record lists (JSON Lines) instead of the CSV");
+  gen->add_flag("--typical-size", flags->typical_size,
+                "Benchmark-sized documents: 20 bureau accounts x 24 months, 10 previous applications, "
+                "50 instalments")
+      ->needs(documents);
+  gen->add_option("--out", flags->out,
+                  "Output CSV (.csv.gz to compress); with --documents .jsonl (.jsonl.gz)")
+      ->required();
   gen->callback([=] {
     *action = [=]() -> Status {
       Progress progress;
@@ -33,12 +44,20 @@ void AddGenCommand(CLI::App& app, Action* action) {
       options.rows = flags->rows;
       options.seed = flags->seed;
       options.wide_variables = flags->wide;
-      CREDO_RETURN_IF_ERROR(population::WritePopulation(options, flags->out, [&](int64_t done) {
+      const auto report = [&](int64_t done) {
         progress.Update("generated " + std::to_string(done) + " / " + std::to_string(flags->rows) +
                         " applicants");
-      }));
+      };
+      if (flags->documents) {
+        const auto sizes =
+            flags->typical_size ? population::RecordSizes::kTypical : population::RecordSizes::kRealistic;
+        CREDO_RETURN_IF_ERROR(population::WriteDocuments(options, sizes, flags->out, report));
+      } else {
+        CREDO_RETURN_IF_ERROR(population::WritePopulation(options, flags->out, report));
+      }
       progress.Done();
-      progress.Say("wrote " + std::to_string(flags->rows) + " applicants to " + flags->out);
+      progress.Say("wrote " + std::to_string(flags->rows) +
+                   (flags->documents ? " applicant documents" : " applicants") + " to " + flags->out);
       return Status::Ok();
     };
   });

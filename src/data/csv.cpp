@@ -8,6 +8,8 @@
 #include <climits>
 #include <cstring>
 
+#include "data/text_writer.h"
+
 namespace credo::data {
 namespace {
 
@@ -299,22 +301,18 @@ size_t CsvReader::line() const { return impl_->line(); }
 char CsvReader::delimiter() const { return impl_->delimiter(); }
 const std::string& CsvReader::source() const { return impl_->source(); }
 
-// Rows are gathered in `pending_` and handed to zlib a large block at a time;
-// plain files go through zlib too, in its transparent ("T") mode.
+// Rows are gathered in `pending_` and handed to the TextWriter a large block at a time.
 class CsvWriter::Impl {
  public:
-  Impl(std::string path, gzFile file, char delimiter)
-      : path_(std::move(path)),
-        file_(file),
-        delimiter_(delimiter),
-        quote_triggers_{delimiter, '"', '\n', '\r'} {
+  Impl(std::unique_ptr<TextWriter> file, char delimiter)
+      : file_(std::move(file)), delimiter_(delimiter), quote_triggers_{delimiter, '"', '\n', '\r'} {
     pending_.reserve(kChunkBytes + kChunkBytes / 4);
   }
   ~Impl() { (void)Close(); }
 
   template <class Fields>
   Status WriteRow(const Fields& fields) {
-    if (file_ == nullptr) return Status::Usage(path_ + ": write after Close()");
+    if (closed_) return Status::Usage(file_->path() + ": write after Close()");
     // A lone empty field is quoted so that the row is not a blank line.
     if (fields.size() == 1 && std::string_view(fields[0]).empty()) {
       pending_ += "\"\"";
@@ -328,13 +326,12 @@ class CsvWriter::Impl {
   }
 
   Status Close() {
-    if (file_ == nullptr) return Status::Ok();
+    if (closed_) return Status::Ok();
+    closed_ = true;
     Status flushed = Flush();
-    const int closed = gzclose(file_);
-    file_ = nullptr;
+    Status closed = file_->Close();
     CREDO_RETURN_IF_ERROR(flushed);
-    if (closed != Z_OK) return Status::Io("closing the file failed", path_);
-    return Status::Ok();
+    return closed;
   }
 
  private:
@@ -354,20 +351,16 @@ class CsvWriter::Impl {
 
   Status Flush() {
     if (pending_.empty()) return Status::Ok();
-    const int written = gzwrite(file_, pending_.data(), static_cast<unsigned>(pending_.size()));
-    if (written != static_cast<int>(pending_.size())) {
-      int zlib_error = Z_OK;
-      return Status::Io(std::string("write failed: ") + gzerror(file_, &zlib_error), path_);
-    }
+    CREDO_RETURN_IF_ERROR(file_->Write(pending_));
     pending_.clear();
     return Status::Ok();
   }
 
-  std::string path_;
-  gzFile file_;
+  std::unique_ptr<TextWriter> file_;
   char delimiter_;
   std::string quote_triggers_;  // characters that make a field need quotes
   std::string pending_;
+  bool closed_ = false;
 };
 
 CsvWriter::CsvWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -375,12 +368,8 @@ CsvWriter::~CsvWriter() = default;
 
 Result<std::unique_ptr<CsvWriter>> CsvWriter::Open(const std::string& path, char delimiter) {
   CREDO_RETURN_IF_ERROR(CheckDelimiter(delimiter, path));
-  const bool compress = path.size() >= 3 && path.compare(path.size() - 3, 3, ".gz") == 0;
-  errno = 0;
-  gzFile file = gzopen(path.c_str(), compress ? "wb6" : "wbT");
-  if (file == nullptr) return OpenError(path, "writing");
-  gzbuffer(file, kZlibBufferBytes);
-  return std::unique_ptr<CsvWriter>(new CsvWriter(std::make_unique<Impl>(path, file, delimiter)));
+  CREDO_ASSIGN_OR_RETURN(std::unique_ptr<TextWriter> file, TextWriter::Open(path));
+  return std::unique_ptr<CsvWriter>(new CsvWriter(std::make_unique<Impl>(std::move(file), delimiter)));
 }
 
 Status CsvWriter::WriteRow(const std::vector<std::string_view>& fields) { return impl_->WriteRow(fields); }

@@ -1,7 +1,8 @@
 // Credo's credit nodes, JDM customNodes told apart by `kind`:
 //   model       scores with a model artifact (scorecard or GBDT);
 //   matrix      a two-way lookup with bands on each axis (grade × income → limit);
-//   challenger  a stable split of applicants into named arms by a hash of a key.
+//   challenger  a stable split of applicants into named arms by a hash of a key;
+//   features    the declared features of the request document (features_node.cpp).
 // Each passes its input through and adds its result at `outputPath`.
 // docs/strategies.md documents their configuration.
 #include <cmath>
@@ -304,8 +305,9 @@ Result<std::unique_ptr<NodeHandler>> CompileCustomNode(const NodeSource& source)
   if (kind == "model") return CompileModel(config, source.where, source.resolver);
   if (kind == "matrix") return CompileMatrix(config, source.where);
   if (kind == "challenger") return CompileChallenger(config, source.where);
+  if (kind == "features") return CompileFeaturesNode(config, source.where, source.resolver);
   return Status::Invalid(source.where + ": unknown custom node kind '" + kind +
-                         "' (model, matrix or challenger)");
+                         "' (model, matrix, challenger or features)");
 }
 
 }  // namespace credo::decision

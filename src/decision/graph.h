@@ -7,7 +7,7 @@
 // decisionTableNode (hit policy first or collect; pass-through, input field,
 // output path, loop mode), expressionNode, switchNode, decisionNode (a
 // sub-graph loaded by key) and Credo's credit nodes, JDM customNodes with a
-// `kind`: model, matrix and challenger (docs/strategies.md). A JavaScript
+// `kind`: model, matrix, challenger and features (docs/strategies.md). A JavaScript
 // functionNode is refused at load.
 //
 // Compile() checks everything it can before the first request: one input

@@ -49,6 +49,10 @@ Result<std::unique_ptr<NodeHandler>> CompileDecisionTable(const NodeSource& sour
 Result<std::unique_ptr<NodeHandler>> CompileExpressionNode(const NodeSource& source);
 Result<std::unique_ptr<NodeHandler>> CompileSubgraphNode(const NodeSource& source);
 Result<std::unique_ptr<NodeHandler>> CompileCustomNode(const NodeSource& source);
+// The `features` custom node (features_node.cpp), from its content.config.
+Result<std::unique_ptr<NodeHandler>> CompileFeaturesNode(const nlohmann::json& config,
+                                                         const std::string& where,
+                                                         const GraphResolver& resolver);
 
 // Wraps `inner` in the node's transform attributes (inputField, outputPath,
 // executionMode single/loop, passThrough), exactly as ZEN applies them to

@@ -12,11 +12,14 @@ using Int128 = Decimal::Int128;
 constexpr int kMaxScale = 28;                                        // rust_decimal's limit
 constexpr Int128 kMaxMantissa = (static_cast<Int128>(1) << 96) - 1;  // 79228162514264337593543950335
 
-Int128 Pow10(int n) {
+constexpr Int128 Pow10(int n) {
   Int128 p = 1;
   for (int i = 0; i < n; ++i) p *= 10;
   return p;
 }
+
+// Parse keeps digits while the mantissa is below this (10^30), then rounds.
+constexpr Int128 kKeepDigitsBelow = Pow10(30);
 
 // Below this, a mantissa times 10 plus a digit still fits uint64.
 constexpr Int128 kFastLimit = 1'000'000'000'000'000'000;  // 10^18
@@ -62,7 +65,7 @@ std::optional<Decimal> Decimal::Parse(std::string_view text) {
     }
     if (c < '0' || c > '9') break;
     ++digits;
-    if (mantissa < Pow10(30)) {
+    if (mantissa < kKeepDigitsBelow) {
       mantissa = mantissa * 10 + (c - '0');
       if (seen_point) ++scale;
     } else {  // more digits than any Decimal holds: keep magnitude, round once

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "population/default_process.h"
+#include "population/level_name.h"
 #include "population/portable_math.h"
 #include "population/row_random.h"
 
@@ -15,13 +16,6 @@ namespace {
 // The application window: 730 days, 2024-07-01 to 2026-06-30.
 constexpr int32_t kFirstDay = 19905;  // days since 1970-01-01 of 2024-07-01
 constexpr int kWindowDays = 730;
-
-template <class Enum, size_t N>
-std::string_view LevelName(Enum value, const std::array<std::string_view, N>& names) {
-  const auto index = static_cast<size_t>(value);
-  assert(index < N);
-  return names[index];
-}
 
 template <class Enum, size_t N>
 Enum Draw(RowRandom& rng, const std::array<double, N>& weights) {

@@ -3,21 +3,24 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <condition_variable>
-#include <mutex>
 #include <optional>
 #include <span>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include "data/csv.h"
+#include "data/json_builder.h"
+#include "data/text_writer.h"
+#include "population/chunk_pipeline.h"
+#include "population/documents.h"
 
 namespace credo::population {
 namespace {
 
-constexpr int64_t kRowsPerChunk = 2048;
 constexpr int kMaxThreads = 64;
+// Rows per chunk of the CSV, and of documents (which are up to ~35 KB each).
+constexpr int64_t kRowsPerChunk = 2048;
+constexpr int64_t kDocumentsPerChunk = 128;
 
 constexpr std::string_view kBaseColumns[] = {
     "applicant_id",
@@ -146,93 +149,6 @@ void FormatApplicant(const Applicant& a, std::span<const double> wide, Formatted
   }
 }
 
-// Generates chunks of rows on worker threads and hands them to the calling
-// thread in row order. Chunk c goes to worker c % threads and into slot
-// c % slots; a worker waits until the writer has emptied its slot.
-class ChunkPipeline {
- public:
-  explicit ChunkPipeline(const PopulationOptions& options)
-      : options_(options),
-        chunks_((options.rows + kRowsPerChunk - 1) / kRowsPerChunk),
-        slots_(2 * options.threads) {}
-
-  ~ChunkPipeline() {
-    {
-      std::lock_guard lock(mutex_);
-      stopped_ = true;
-    }
-    changed_.notify_all();
-    for (std::thread& worker : workers_) worker.join();
-  }
-
-  void Start() {
-    for (int w = 0; w < options_.threads; ++w) workers_.emplace_back([this, w] { Work(w); });
-  }
-
-  int64_t chunks() const { return chunks_; }
-  int64_t RowsIn(int64_t chunk) const {
-    return std::min(kRowsPerChunk, options_.rows - chunk * kRowsPerChunk);
-  }
-
-  // Waits for chunk `chunk` (called with 0, 1, 2, ... in order).
-  const FormattedChunk& Await(int64_t chunk) {
-    Slot& slot = slots_[chunk % slots_.size()];
-    std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return slot.chunk == chunk; });
-    return slot.text;
-  }
-
-  // Frees the slot of chunk `chunk` once it is written.
-  void Release(int64_t chunk) {
-    {
-      std::lock_guard lock(mutex_);
-      written_chunks_ = chunk + 1;
-    }
-    changed_.notify_all();
-  }
-
- private:
-  struct Slot {
-    FormattedChunk text;
-    int64_t chunk = -1;  // the chunk the text holds, once complete
-  };
-
-  void Work(int worker) {
-    std::vector<double> wide(options_.wide_variables);
-    const int64_t slot_count = static_cast<int64_t>(slots_.size());
-    for (int64_t chunk = worker; chunk < chunks_; chunk += options_.threads) {
-      Slot& slot = slots_[chunk % slot_count];
-      {
-        std::unique_lock lock(mutex_);
-        changed_.wait(lock, [&] { return stopped_ || written_chunks_ > chunk - slot_count; });
-        if (stopped_) return;
-      }
-      // The slot is this worker's alone until it publishes the chunk number.
-      slot.text.Clear();
-      const int64_t first_row = chunk * kRowsPerChunk;
-      for (int64_t row = first_row; row < first_row + RowsIn(chunk); ++row) {
-        const Applicant applicant = GenerateApplicant(options_.seed, row);
-        GenerateWideVariables(options_.seed, applicant, wide);
-        FormatApplicant(applicant, wide, &slot.text);
-      }
-      {
-        std::lock_guard lock(mutex_);
-        slot.chunk = chunk;
-      }
-      changed_.notify_all();
-    }
-  }
-
-  const PopulationOptions options_;
-  const int64_t chunks_;
-  std::vector<Slot> slots_;
-  std::vector<std::thread> workers_;
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  int64_t written_chunks_ = 0;
-  bool stopped_ = false;
-};
-
 Status CheckOptions(const PopulationOptions& options) {
   if (options.rows < 0 || options.rows > kMaxRows) {
     return Status::Invalid(
@@ -261,21 +177,50 @@ Status WritePopulation(const PopulationOptions& options, const std::string& out_
   const std::vector<std::string> header = Header(options.wide_variables);
   CREDO_RETURN_IF_ERROR(writer->WriteRow(header));
 
-  ChunkPipeline pipeline(options);
-  pipeline.Start();
+  ChunkPipeline<FormattedChunk> pipeline(options.rows, kRowsPerChunk, options.threads,
+                                         [&options](int64_t first_row, int64_t rows, FormattedChunk* chunk) {
+                                           std::vector<double> wide(options.wide_variables);
+                                           chunk->Clear();
+                                           for (int64_t row = first_row; row < first_row + rows; ++row) {
+                                             const Applicant applicant = GenerateApplicant(options.seed, row);
+                                             GenerateWideVariables(options.seed, applicant, wide);
+                                             FormatApplicant(applicant, wide, chunk);
+                                           }
+                                         });
   std::vector<std::string_view> fields;
-  int64_t rows_done = 0;
-  for (int64_t chunk = 0; chunk < pipeline.chunks(); ++chunk) {
-    const FormattedChunk& text = pipeline.Await(chunk);
-    for (int64_t row = 0; row < pipeline.RowsIn(chunk); ++row) {
-      text.RowFields(row, header.size(), &fields);
-      CREDO_RETURN_IF_ERROR(writer->WriteRow(fields));
-    }
-    pipeline.Release(chunk);
-    rows_done += pipeline.RowsIn(chunk);
-    if (progress) progress(rows_done);
-  }
-  if (progress && rows_done == 0) progress(0);
+  CREDO_RETURN_IF_ERROR(pipeline.Run(
+      [&](const FormattedChunk& chunk, int64_t, int64_t rows) -> Status {
+        for (int64_t row = 0; row < rows; ++row) {
+          chunk.RowFields(row, header.size(), &fields);
+          CREDO_RETURN_IF_ERROR(writer->WriteRow(fields));
+        }
+        return Status::Ok();
+      },
+      progress));
+  return writer->Close();
+}
+
+Status WriteDocuments(const PopulationOptions& options, RecordSizes sizes, const std::string& out_path,
+                      const std::function<void(int64_t rows_done)>& progress) {
+  CREDO_RETURN_IF_ERROR(CheckOptions(options));
+  CREDO_ASSIGN_OR_RETURN(std::unique_ptr<data::TextWriter> writer, data::TextWriter::Open(out_path, true));
+  ChunkPipeline<std::string> pipeline(
+      options.rows, kDocumentsPerChunk, options.threads,
+      [&options, sizes](int64_t first_row, int64_t rows, std::string* chunk) {
+        std::vector<double> wide(options.wide_variables);
+        data::JsonBuilder document;
+        chunk->clear();
+        for (int64_t row = first_row; row < first_row + rows; ++row) {
+          const Applicant applicant = GenerateApplicant(options.seed, row);
+          GenerateWideVariables(options.seed, applicant, wide);
+          document.Clear();
+          AppendDocument(applicant, wide, GenerateRecords(options.seed, applicant, sizes), &document);
+          *chunk += document.text();
+          *chunk += '\n';
+        }
+      });
+  CREDO_RETURN_IF_ERROR(pipeline.Run(
+      [&](const std::string& chunk, int64_t, int64_t) { return writer->Write(chunk); }, progress));
   return writer->Close();
 }
 

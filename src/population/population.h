@@ -19,6 +19,7 @@
 
 #include "core/status.h"
 #include "population/applicant.h"
+#include "population/applicant_records.h"
 #include "population/default_process.h"
 #include "population/wide_variables.h"
 
@@ -37,5 +38,13 @@ struct PopulationOptions {
 // with the rows written so far, every few thousand rows and at the end.
 Status WritePopulation(const PopulationOptions& options, const std::string& out_path,
                        const std::function<void(int64_t rows_done)>& progress = {});
+
+// Writes the same applicants as documents with record lists
+// (population/documents.h), one JSON object a line, to `out_path` (".gz"
+// compresses); the file appears only when complete. The output depends only
+// on the options' rows, seed and wide_variables and on `sizes`; `progress` as
+// for WritePopulation.
+Status WriteDocuments(const PopulationOptions& options, RecordSizes sizes, const std::string& out_path,
+                      const std::function<void(int64_t rows_done)>& progress = {});
 
 }  // namespace credo::population

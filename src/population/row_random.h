@@ -14,9 +14,10 @@
 
 namespace credo::population {
 
-// Independent streams of one row: the applicant's attributes, and the extra
-// wide variables (so that adding wide variables never changes the others).
-enum class RowStream : uint64_t { kApplicant = 1, kWideVariables = 2 };
+// Independent streams of one row: the applicant's attributes, the extra wide
+// variables and the dated records of its document (so that adding wide
+// variables or records never changes the others).
+enum class RowStream : uint64_t { kApplicant = 1, kWideVariables = 2, kRecords = 3 };
 
 class RowRandom {
  public:

@@ -1,0 +1,93 @@
+// The `features` credit node: computes declared features from the request
+// document, with the same plan `credo features build` computes training
+// tables with, so a strategy scores a model on exactly the values it was
+// trained on. docs/strategies.md documents its configuration:
+//   {"kind": "features", "config": {"defs": "features/applicant", "from": "applicant",
+//                                   "outputPath": "features"}}
+// The output is an object of every feature by its full name (missing: null).
+#include <cmath>
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <vector>
+
+#include "decision/node.h"
+#include "decision/value_ops.h"
+#include "features/feature_plan.h"
+
+namespace credo::decision {
+namespace {
+
+using expr::Object;
+using expr::Value;
+
+constexpr int64_t kMsPerDay = 86'400'000;
+
+class FeaturesNode final : public NodeHandler {
+ public:
+  std::shared_ptr<const features::FeaturePlan> plan;
+  std::optional<expr::CompiledExpression> from;  // the object holding the document
+  std::string output_path;
+
+  Result<Value> Run(const Value& input, NodeRun& run, Value* matched) const override {
+    Value document = input;
+    if (from) {
+      CREDO_ASSIGN_OR_RETURN(document, from->Evaluate(input, run.eval));
+    }
+    // One workspace per thread, reused across requests.
+    thread_local features::FeatureWorkspace workspace;
+    thread_local std::vector<double> values;
+    values.resize(plan->size());
+    // "Now" is the document's observation date, else the evaluation clock's day.
+    const int64_t day =
+        run.eval.now_ms >= 0 ? run.eval.now_ms / kMsPerDay : (run.eval.now_ms + 1) / kMsPerDay - 1;
+    const CivilDate today = CivilDate::FromDaysSinceEpoch(static_cast<int32_t>(day));
+    CREDO_RETURN_IF_ERROR(plan->ComputeValue(document, today, workspace, values));
+    Object result;
+    result.reserve(values.size());
+    int64_t missing = 0;
+    for (size_t i = 0; i < values.size(); ++i) {
+      result.emplace_back(plan->features()[i].name, features::NumberValue(values[i]));
+      missing += std::isnan(values[i]);
+    }
+    if (matched) {
+      *matched = Value(Object{{"features", Value::Int(static_cast<int64_t>(values.size()))},
+                              {"missing", Value::Int(missing)}});
+    }
+    Object at;
+    DotInsert(at, output_path, Value(std::move(result)));
+    return Merge(input, Value(std::move(at)));
+  }
+};
+
+}  // namespace
+
+Result<std::unique_ptr<NodeHandler>> CompileFeaturesNode(const nlohmann::json& config,
+                                                         const std::string& where,
+                                                         const GraphResolver& resolver) {
+  const std::string defs = TextMember(config, "defs");
+  if (defs.empty())
+    return Status::Invalid(where + ": config.defs (the feature definitions directory) is required");
+  const std::filesystem::path path = std::filesystem::path(defs).is_absolute()
+                                         ? std::filesystem::path(defs)
+                                         : std::filesystem::path(resolver.base_dir) / defs;
+  auto plan = features::FeaturePlan::Load(path.string());
+  if (!plan.ok()) return Status::Invalid(where + ": " + plan.status().ToString());
+  auto node = std::make_unique<FeaturesNode>();
+  node->plan = std::make_shared<const features::FeaturePlan>(std::move(plan).value());
+  if (config.contains("from")) {
+    const std::string text = TextMember(config, "from");
+    auto compiled = expr::CompileStandard(text);
+    if (text.empty() || !compiled.ok()) {
+      return Status::Invalid(where + ": config.from must be an expression" +
+                             (compiled.ok() ? std::string() : ": " + compiled.status().ToString()));
+    }
+    node->from = std::move(compiled).value();
+  }
+  node->output_path = TextMember(config, "outputPath");
+  if (node->output_path.empty()) node->output_path = "features";
+  return std::unique_ptr<NodeHandler>(std::move(node));
+}
+
+}  // namespace credo::decision
