@@ -10,6 +10,7 @@
 #include "audit/decision_log.h"
 #include "cli/subcommands.h"
 #include "decision/registry.h"
+#include "features/velocity_rocksdb.h"
 #include "server/decision_service.h"
 #include "server/http_server.h"
 
@@ -21,6 +22,7 @@ void AddServeCommand(CLI::App& app, Action* action) {
     int port = 8080;
     std::string strategies = "examples/strategies";
     std::string db = "credo-decisions.db";
+    std::string velocity = "credo-velocity";
     int threads = 0;
   };
   auto flags = std::make_shared<Flags>();
@@ -32,6 +34,12 @@ void AddServeCommand(CLI::App& app, Action* action) {
                    "Strategy directory (NAME.json, NAME/vN.json, NAME/ACTIVE)")
       ->capture_default_str();
   serve->add_option("--db", flags->db, "Audit log (SQLite file, created if absent)")->capture_default_str();
+  serve
+      ->add_option(
+          "--velocity-store", flags->velocity,
+          "Velocity store for POST /v1/events and velocity.* features (RocksDB directory, created if "
+          "absent; \"\" for none)")
+      ->capture_default_str();
   serve->add_option("--threads", flags->threads,
                     "Event-loop threads, each serving many connections (default: one per core)");
   serve->callback([=] {
@@ -47,7 +55,11 @@ void AddServeCommand(CLI::App& app, Action* action) {
       CREDO_ASSIGN_OR_RETURN(auto registry, decision::StrategyRegistry::Open(flags->strategies));
       CREDO_ASSIGN_OR_RETURN(auto log, audit::DecisionLog::Open(flags->db));
       server::DecisionService service(registry.get(), log.get());
-      server::Server http(&service);
+      std::unique_ptr<features::RocksDbVelocityStore> velocity;
+      if (!flags->velocity.empty()) {
+        CREDO_ASSIGN_OR_RETURN(velocity, features::RocksDbVelocityStore::Open(flags->velocity));
+      }
+      server::Server http(&service, velocity.get());
       const int threads = flags->threads > 0
                               ? flags->threads
                               : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -60,7 +72,8 @@ void AddServeCommand(CLI::App& app, Action* action) {
       }
       std::cout << "credo serve: http://" << flags->host << ":" << http.port() << " strategies from "
                 << flags->strategies << ": " << (loaded.empty() ? "none" : loaded) << "; audit log "
-                << flags->db << std::endl;
+                << flags->db << "; velocity store " << (flags->velocity.empty() ? "none" : flags->velocity)
+                << std::endl;
       int received = 0;
       sigwait(&stop_signals, &received);
       std::cerr << "credo serve: stopping on " << (received == SIGINT ? "SIGINT" : "SIGTERM") << std::endl;

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <thread>
 
+#include "server/event_intake.h"
+
 namespace credo::server {
 namespace {
 
@@ -49,7 +51,8 @@ std::string_view RouteOf(std::string_view path) {
   constexpr std::string_view kDecide = "/v1/decide/";
   constexpr std::string_view kDecisions = "/v1/decisions/";
   constexpr std::string_view kStrategy = "/v1/strategies/";
-  if (path == "/healthz" || path == "/metrics" || path == "/v1/strategies") return path;
+  if (path == "/healthz" || path == "/metrics" || path == "/v1/strategies" || path == "/v1/events")
+    return path;
   if (path.starts_with(kDecide)) return "/v1/decide/{strategy}";
   if (path.starts_with(kDecisions)) return "/v1/decisions/{id}";
   if (path.starts_with(kStrategy)) {
@@ -62,6 +65,7 @@ std::string_view RouteOf(std::string_view path) {
 
 struct Server::Impl {
   DecisionService* service;
+  features::VelocityStore* velocity = nullptr;
   MHD_Daemon* daemon = nullptr;
   int port = 0;
   std::atomic<int> decisions_in_flight{0};  // connections suspended until their record is committed
@@ -77,6 +81,7 @@ struct Server::Impl {
       return service->UploadStrategy(name, body);
     if (method == "POST" && MatchSegment(path, "/v1/strategies/", "/activate", &name))
       return service->ActivateStrategy(name, body);
+    if (method == "POST" && path == "/v1/events") return RecordEvent(velocity, body);
     if (method == "GET" && path == "/healthz") return service->Health();
     if (method == "GET" && path == "/metrics") {
       *content_type = kPrometheusType;
@@ -162,7 +167,11 @@ struct Server::Impl {
   }
 };
 
-Server::Server(DecisionService* service) : impl_(std::make_unique<Impl>()) { impl_->service = service; }
+Server::Server(DecisionService* service, features::VelocityStore* velocity)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->service = service;
+  impl_->velocity = velocity;
+}
 
 Server::~Server() { Stop(); }
 

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/status.h"
+#include "features/velocity_store.h"
 #include "server/decision_service.h"
 
 namespace credo::server {
@@ -18,8 +19,9 @@ namespace credo::server {
 // Start and Stop are called from one thread; requests run on the pool.
 class Server {
  public:
-  // `service` must outlive the server.
-  explicit Server(DecisionService* service);
+  // `service`, and `velocity` when given (the store POST /v1/events records
+  // in), must outlive the server.
+  explicit Server(DecisionService* service, features::VelocityStore* velocity = nullptr);
   // Stops the server if it is running.
   ~Server();
   Server(const Server&) = delete;
