@@ -14,7 +14,8 @@
 // fresh store. Reads, on the store of the batched run with `now` just after the
 // last event: one Count over 24h, 7d and 30d for random devices and for the
 // hot employer, and one VelocityFeatureReader::Read of 12 features (3
-// entities x 4 windows) for a document: p50/p99 over S reads (default 20,000).
+// entities x 4 windows) for a document: p50/p99 over S reads (default 20,000),
+// after one unmeasured pass over the devices warms RocksDB's block cache.
 // Stores are scratch directories in $TMPDIR (default /tmp), removed at exit.
 #include <unistd.h>
 
@@ -169,6 +170,9 @@ int main(int argc, char** argv) {
   std::mt19937_64 rng(7);
   std::vector<std::string> device_ids(samples);
   for (auto& id : device_ids) id = "D" + std::to_string(rng() % devices);
+  for (const std::string& id : device_ids) {  // warm the block cache: the figures are for a warm store
+    OrDie((*store).Count(CounterKey{"device_id", id, "application"}, now, 30 * kDayMs));
+  }
   for (const auto& [name, window] : {std::pair{"24h", kDayMs}, {"7d", 7 * kDayMs}, {"30d", 30 * kDayMs}}) {
     ReportLatency(std::string("count device_id ") + name, samples, [&](int i) {
       OrDie((*store).Count(CounterKey{"device_id", device_ids[i], "application"}, now, window));

@@ -45,4 +45,5 @@ echo "Starting the decision service. In another terminal:"
 echo "  curl -s -X POST localhost:$port/v1/decide/cash_loan_application -H 'Content-Type: application/json' \\"
 echo "       --data @examples/strategies/cash_loan_request.json"
 echo "Stop it with Ctrl-C."
-exec "$credo" serve --port "$port" --strategies "$demo/strategies" --db "$demo/decisions.db"
+exec "$credo" serve --port "$port" --strategies "$demo/strategies" --db "$demo/decisions.db" \
+  --velocity-store "$demo/velocity"

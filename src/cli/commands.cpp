@@ -25,6 +25,7 @@ int Run(int argc, char** argv) {
   AddStrategyCommands(app, &action);
   AddFeaturesCommands(app, &action);
   AddLoanCommands(app, &action);
+  AddLedgerCommands(app, &action);
 
   try {
     app.parse(argc, argv);

@@ -1,6 +1,7 @@
 // `credo features ingest`: velocity events (JSON Lines) into a velocity store
 // (features/velocity_events.h, features/velocity_rocksdb.h). A bad line is
-// reported with its line number and skipped; the rest goes on.
+// reported with its line number and skipped; the rest goes on. The command
+// fails only when there were lines and none of them was a valid event.
 #include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
@@ -120,6 +121,9 @@ void AddFeaturesIngestCommand(CLI::App& features, Action* action) {
       std::cout << source << ": " << counts.lines << " lines: " << counts.Describe() << " into "
                 << flags->store << " (retention " << features::FormatVelocityWindow(store->retention_ms())
                 << ")\n";
+      if (counts.bad > 0 && counts.recorded + counts.duplicates == 0) {
+        return Status::Invalid("no line is a valid event", source);
+      }
       return Status::Ok();
     };
   });

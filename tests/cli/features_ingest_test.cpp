@@ -91,6 +91,10 @@ TEST_F(FeaturesIngestTest, UsageAndFileErrors) {
       RunCredo("features ingest --store " + store_ + " --events " + (dir_ / "nope.jsonl").string());
   EXPECT_EQ(missing.exit_code, 2) << missing.out;
   EXPECT_NE(missing.out.find("nope.jsonl"), std::string::npos) << missing.out;
+  const std::string all_bad = Write("bad.jsonl", "not json\n{\"event\": \"application\"}\n");
+  const auto nothing_valid = RunCredo("features ingest --store " + store_ + " --events " + all_bad);
+  EXPECT_EQ(nothing_valid.exit_code, 2) << nothing_valid.out;
+  EXPECT_NE(nothing_valid.out.find("no line is a valid event"), std::string::npos) << nothing_valid.out;
   const auto not_a_store =
       RunCredo("features ingest --store " + dir_.string() + " --events " + events);  // holds events.jsonl
   EXPECT_EQ(not_a_store.exit_code, 2) << not_a_store.out;
