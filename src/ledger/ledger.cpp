@@ -1,0 +1,178 @@
+#include "ledger/ledger.h"
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+namespace credo::ledger {
+namespace {
+
+using nlohmann::json;
+
+// Looks up `key`: nullopt when it is new, the stored result when it was used
+// for the same request, a conflict when it was used for another.
+Result<std::optional<json>> Replay(LedgerStore& store, const std::string& key,
+                                   const std::string& fingerprint) {
+  if (key.empty()) return Status::Invalid("a request key is required", "request_key");
+  CREDO_ASSIGN_OR_RETURN(std::optional<StoredRequest> stored, store.FindRequest(key));
+  if (!stored) return std::optional<json>();
+  if (stored->fingerprint != fingerprint) {
+    return Status(ErrorCode::kConflict,
+                  "request key '" + key + "' was used for another request (" + stored->fingerprint + ")",
+                  "request_key");
+  }
+  return std::optional<json>(json::parse(stored->result_json));
+}
+
+std::string OpenFingerprint(const OpenLoanRequest& r) {
+  const lending::LoanTerms& t = r.schedule.terms;
+  return "open product=" + r.product + " method=" + lending::RepaymentMethodName(t.method) +
+         " principal_fen=" + std::to_string(t.principal_fen) + " term=" + std::to_string(t.term_months) +
+         " rate_bps=" + std::to_string(t.interest_annual_bps) +
+         " fee_bps=" + std::to_string(t.flat_fee_annual_bps) +
+         " upfront_fen=" + std::to_string(t.upfront_fee_fen) +
+         " discount_fen=" + std::to_string(t.merchant_discount_fen) +
+         " rounding=" + lending::RoundingModeName(t.rounding) + " start=" + t.start.ToString();
+}
+
+std::string RepayFingerprint(const RepaymentRequest& r) {
+  return "repay loan=" + std::to_string(r.loan_id) + " amount_fen=" + std::to_string(r.amount_fen) +
+         " date=" + r.date.ToString();
+}
+
+// Validates and stores `entry`; returns its id.
+Result<int64_t> Post(LedgerStore& store, const JournalEntry& entry) {
+  CREDO_RETURN_IF_ERROR(ValidateEntry(entry));
+  return store.InsertEntry(entry);
+}
+
+// Appends Dr `debit` / Cr `credit` for `fen` when it is positive.
+void AddPair(JournalEntry& entry, Account debit, Account credit, int64_t fen) {
+  if (fen <= 0) return;
+  entry.lines.push_back({debit, entry.loan_id, fen, 0});
+  entry.lines.push_back({credit, entry.loan_id, 0, fen});
+}
+
+void AddCredit(JournalEntry& entry, Account account, int64_t fen) {
+  if (fen > 0) entry.lines.push_back({account, entry.loan_id, 0, fen});
+}
+
+json AllocationJson(const Allocation& a) {
+  return {{"penalty_fen", a.penalty_fen},
+          {"fee_fen", a.fee_fen},
+          {"interest_fen", a.interest_fen},
+          {"principal_fen", a.principal_fen},
+          {"overpayment_fen", a.overpayment_fen}};
+}
+
+}  // namespace
+
+Result<OpenLoanResult> Ledger::OpenLoan(const OpenLoanRequest& request) {
+  const lending::LoanTerms& terms = request.schedule.terms;
+  CREDO_RETURN_IF_ERROR(lending::ValidateTerms(terms));
+  if (request.schedule.installments.empty()) return Status::Invalid("the schedule has no installments");
+  const int64_t kept_fen = terms.upfront_fee_fen + terms.merchant_discount_fen;
+  const int64_t cash_fen = terms.principal_fen - kept_fen;
+  if (cash_fen <= 0) return Status::Invalid("fees leave no cash to disburse", "upfront_fee");
+  const std::string fingerprint = OpenFingerprint(request);
+
+  OpenLoanResult result;
+  CREDO_RETURN_IF_ERROR(store_.Transaction([&]() -> Status {
+    CREDO_ASSIGN_OR_RETURN(std::optional<json> replay, Replay(store_, request.request_key, fingerprint));
+    if (replay) {
+      result = {replay->at("loan_id"), replay->at("entry_id"), replay->at("cash_paid_fen"), true};
+      return Status::Ok();
+    }
+    LoanRecord loan;
+    loan.product = request.product;
+    loan.terms = terms;
+    loan.apr_irr_bps = request.schedule.apr_irr_bps;
+    for (const lending::Installment& plan : request.schedule.installments)
+      loan.installments.push_back({plan});
+    CREDO_ASSIGN_OR_RETURN(loan.id, store_.InsertLoan(loan));
+
+    JournalEntry entry{0, "disbursement", loan.id, terms.start, request.request_key, {}};
+    entry.lines.push_back({Account::kPrincipalReceivable, loan.id, terms.principal_fen, 0});
+    AddCredit(entry, Account::kCash, cash_fen);
+    AddCredit(entry, Account::kFeeIncome, kept_fen);
+    CREDO_ASSIGN_OR_RETURN(const int64_t entry_id, Post(store_, entry));
+
+    result = {loan.id, entry_id, cash_fen, false};
+    const json stored = {{"loan_id", loan.id}, {"entry_id", entry_id}, {"cash_paid_fen", cash_fen}};
+    return store_.SaveRequest({request.request_key, fingerprint, stored.dump()});
+  }));
+  return result;
+}
+
+Result<RepaymentResult> Ledger::Repay(const RepaymentRequest& request) {
+  if (request.amount_fen <= 0) return Status::Invalid("the amount must be positive", "amount");
+  if (request.amount_fen > lending::kMaxPrincipalFen)
+    return Status::Invalid("the amount is too large", "amount");
+  const std::string fingerprint = RepayFingerprint(request);
+
+  RepaymentResult result;
+  CREDO_RETURN_IF_ERROR(store_.Transaction([&]() -> Status {
+    CREDO_ASSIGN_OR_RETURN(std::optional<json> replay, Replay(store_, request.request_key, fingerprint));
+    if (replay) {
+      const json& a = replay->at("allocation");
+      result.loan_id = request.loan_id;
+      result.entry_id = replay->at("entry_id");
+      result.amount_fen = request.amount_fen;
+      result.allocation = {a.at("penalty_fen"), a.at("fee_fen"), a.at("interest_fen"), a.at("principal_fen"),
+                           a.at("overpayment_fen")};
+      result.loan_closed = replay->at("loan_closed");
+      result.replayed = true;
+      return Status::Ok();
+    }
+    CREDO_ASSIGN_OR_RETURN(std::optional<LoanRecord> found, store_.LoadLoan(request.loan_id));
+    if (!found) return Status::NotFound("no loan " + std::to_string(request.loan_id), "loan");
+    LoanRecord& loan = *found;
+    if (loan.status == LoanStatus::kClosed) {
+      return Status(ErrorCode::kConflict, "loan " + std::to_string(loan.id) + " is closed", "loan");
+    }
+
+    const Allocation split = AllocatePayment(loan.installments, request.amount_fen, DefaultAllocationOrder());
+    // Interest and fees paid beyond what was recognised become income now.
+    JournalEntry recognition{0, "recognition", loan.id, request.date, request.request_key, {}};
+    int64_t interest_fen = 0;
+    int64_t fee_fen = 0;
+    for (LoanInstallment& i : loan.installments) {
+      interest_fen += std::max<int64_t>(0, i.interest_paid_fen - i.interest_recognised_fen);
+      fee_fen += std::max<int64_t>(0, i.fee_paid_fen - i.fee_recognised_fen);
+      i.interest_recognised_fen = std::max(i.interest_recognised_fen, i.interest_paid_fen);
+      i.fee_recognised_fen = std::max(i.fee_recognised_fen, i.fee_paid_fen);
+    }
+    AddPair(recognition, Account::kInterestReceivable, Account::kInterestIncome, interest_fen);
+    AddPair(recognition, Account::kFeeReceivable, Account::kFeeIncome, fee_fen);
+    if (!recognition.lines.empty()) CREDO_RETURN_IF_ERROR(Post(store_, recognition).status());
+
+    JournalEntry payment{0, "repayment", loan.id, request.date, request.request_key, {}};
+    payment.lines.push_back({Account::kCash, loan.id, request.amount_fen, 0});
+    AddCredit(payment, Account::kPenaltyReceivable, split.penalty_fen);
+    AddCredit(payment, Account::kFeeReceivable, split.fee_fen);
+    AddCredit(payment, Account::kInterestReceivable, split.interest_fen);
+    AddCredit(payment, Account::kPrincipalReceivable, split.principal_fen);
+    AddCredit(payment, Account::kCustomerCredit, split.overpayment_fen);
+    CREDO_ASSIGN_OR_RETURN(const int64_t entry_id, Post(store_, payment));
+
+    int64_t owed_fen = 0;
+    for (const LoanInstallment& i : loan.installments) owed_fen += i.owed_fen();
+    loan.customer_credit_fen += split.overpayment_fen;
+    if (owed_fen == 0) loan.status = LoanStatus::kClosed;
+    CREDO_RETURN_IF_ERROR(store_.UpdateLoan(loan));
+
+    result = {loan.id, entry_id, request.amount_fen, split, owed_fen == 0, false};
+    const json stored = {
+        {"entry_id", entry_id}, {"allocation", AllocationJson(split)}, {"loan_closed", owed_fen == 0}};
+    return store_.SaveRequest({request.request_key, fingerprint, stored.dump()});
+  }));
+  return result;
+}
+
+Result<LoanRecord> Ledger::GetLoan(int64_t loan_id) {
+  CREDO_ASSIGN_OR_RETURN(std::optional<LoanRecord> loan, store_.LoadLoan(loan_id));
+  if (!loan) return Status::NotFound("no loan " + std::to_string(loan_id), "loan");
+  return std::move(*loan);
+}
+
+}  // namespace credo::ledger

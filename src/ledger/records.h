@@ -1,0 +1,87 @@
+// ledger/records.h — what the ledger stores: journal entries and their
+// lines, loans with their installments (the loan sub-ledger), and the
+// results of money-moving requests kept for idempotency.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/civil_date.h"
+#include "core/status.h"
+#include "ledger/accounts.h"
+#include "lending/schedule.h"
+
+namespace credo::ledger {
+
+// One line of a journal entry: exactly one of debit_fen, credit_fen is > 0.
+struct JournalLine {
+  Account account = Account::kCash;
+  int64_t loan_id = 0;  // the loan whose sub-ledger the line belongs to
+  int64_t debit_fen = 0;
+  int64_t credit_fen = 0;
+};
+
+// A balanced set of lines posted together.
+struct JournalEntry {
+  int64_t id = 0;    // assigned by the store
+  std::string kind;  // "disbursement", "recognition", "repayment"
+  int64_t loan_id = 0;
+  CivilDate business_date;
+  std::string request_key;
+  std::vector<JournalLine> lines;
+};
+
+// Checks that every line has one positive side and the entry balances
+// (Σ debits = Σ credits, at least two lines).
+Status ValidateEntry(const JournalEntry& entry);
+
+// An installment of a loan and what has been recognised and paid on it.
+// Principal is recognised in full at disbursement; interest and fees are
+// recognised (receivable, and income) when they are paid or, later, by the
+// end-of-day accrual; penalty exists only once charged.
+struct LoanInstallment {
+  lending::Installment plan;
+  int64_t interest_recognised_fen = 0;
+  int64_t fee_recognised_fen = 0;
+  int64_t penalty_charged_fen = 0;
+  int64_t principal_paid_fen = 0;
+  int64_t interest_paid_fen = 0;
+  int64_t fee_paid_fen = 0;
+  int64_t penalty_paid_fen = 0;
+
+  // What is still owed on this installment, by component.
+  int64_t principal_owed_fen() const { return plan.principal_fen - principal_paid_fen; }
+  int64_t interest_owed_fen() const { return plan.interest_fen - interest_paid_fen; }
+  int64_t fee_owed_fen() const { return plan.fee_fen - fee_paid_fen; }
+  int64_t penalty_owed_fen() const { return penalty_charged_fen - penalty_paid_fen; }
+  int64_t owed_fen() const {
+    return principal_owed_fen() + interest_owed_fen() + fee_owed_fen() + penalty_owed_fen();
+  }
+};
+
+// Whether a loan still has anything owed.
+enum class LoanStatus { kActive, kClosed };
+// "active", "closed".
+const char* LoanStatusName(LoanStatus status);
+Result<LoanStatus> ParseLoanStatus(std::string_view name);
+
+// A loan as the ledger keeps it.
+struct LoanRecord {
+  int64_t id = 0;       // assigned by the store
+  std::string product;  // product name, or "plain"
+  lending::LoanTerms terms;
+  int64_t apr_irr_bps = 0;
+  LoanStatus status = LoanStatus::kActive;
+  int64_t customer_credit_fen = 0;  // overpayments held for the borrower
+  std::vector<LoanInstallment> installments;
+};
+
+// The stored outcome of a money-moving request, keyed by its request key.
+struct StoredRequest {
+  std::string key;
+  std::string fingerprint;  // the request's parameters; a reuse with others is refused
+  std::string result_json;  // what the first call returned
+};
+
+}  // namespace credo::ledger

@@ -1,0 +1,454 @@
+#include "ledger/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <map>
+#include <string_view>
+
+namespace credo::ledger {
+namespace {
+
+// PRAGMA application_id of a ledger file ("CRLG") and its schema version.
+constexpr int64_t kApplicationId = 0x43524C47;
+constexpr int64_t kSchemaVersion = 1;
+constexpr int kBusyTimeoutMs = 10'000;
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE loans(
+  id INTEGER PRIMARY KEY, product TEXT NOT NULL, method TEXT NOT NULL,
+  principal_fen INTEGER NOT NULL, term_months INTEGER NOT NULL,
+  interest_annual_bps INTEGER NOT NULL, flat_fee_annual_bps INTEGER NOT NULL,
+  upfront_fee_fen INTEGER NOT NULL, merchant_discount_fen INTEGER NOT NULL,
+  rounding TEXT NOT NULL, start_date TEXT NOT NULL, apr_irr_bps INTEGER NOT NULL,
+  status TEXT NOT NULL, customer_credit_fen INTEGER NOT NULL);
+CREATE TABLE installments(
+  loan_id INTEGER NOT NULL REFERENCES loans(id), number INTEGER NOT NULL, due_date TEXT NOT NULL,
+  principal_fen INTEGER NOT NULL, interest_fen INTEGER NOT NULL, fee_fen INTEGER NOT NULL,
+  installment_fen INTEGER NOT NULL, remaining_principal_fen INTEGER NOT NULL,
+  interest_recognised_fen INTEGER NOT NULL, fee_recognised_fen INTEGER NOT NULL,
+  penalty_charged_fen INTEGER NOT NULL, principal_paid_fen INTEGER NOT NULL,
+  interest_paid_fen INTEGER NOT NULL, fee_paid_fen INTEGER NOT NULL, penalty_paid_fen INTEGER NOT NULL,
+  PRIMARY KEY(loan_id, number)) WITHOUT ROWID;
+CREATE TABLE entries(
+  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, loan_id INTEGER NOT NULL,
+  business_date TEXT NOT NULL, request_key TEXT NOT NULL);
+CREATE INDEX entries_by_loan ON entries(loan_id, id);
+CREATE TABLE lines(
+  entry_id INTEGER NOT NULL REFERENCES entries(id), line_no INTEGER NOT NULL,
+  account TEXT NOT NULL, loan_id INTEGER NOT NULL,
+  debit_fen INTEGER NOT NULL, credit_fen INTEGER NOT NULL,
+  PRIMARY KEY(entry_id, line_no)) WITHOUT ROWID;
+CREATE INDEX lines_by_loan ON lines(loan_id, account);
+CREATE TABLE requests(key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, result TEXT NOT NULL) WITHOUT ROWID;
+)sql";
+
+struct CloseConnection {
+  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+struct FinalizeStatement {
+  void operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
+};
+using Statement = std::unique_ptr<sqlite3_stmt, FinalizeStatement>;
+
+class SqliteStore final : public LedgerStore {
+ public:
+  SqliteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+
+  Status Init() {
+    sqlite3_extended_result_codes(db_.get(), 1);
+    sqlite3_busy_timeout(db_.get(), kBusyTimeoutMs);
+    CREDO_RETURN_IF_ERROR(Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON"));
+    CREDO_ASSIGN_OR_RETURN(const int64_t app_id, QueryInt("PRAGMA application_id"));
+    CREDO_ASSIGN_OR_RETURN(const int64_t version, QueryInt("PRAGMA user_version"));
+    if (app_id == 0 && version == 0) {
+      CREDO_ASSIGN_OR_RETURN(const int64_t tables, QueryInt("SELECT count(*) FROM sqlite_master"));
+      if (tables != 0) return Status::Invalid("not a Credo ledger (it holds other tables)", path_);
+      return Transaction([&] {
+        CREDO_RETURN_IF_ERROR(Exec(kSchema));
+        return Exec("PRAGMA application_id = " + std::to_string(kApplicationId) +
+                    "; PRAGMA user_version = " + std::to_string(kSchemaVersion));
+      });
+    }
+    if (app_id != kApplicationId) return Status::Invalid("not a Credo ledger", path_);
+    if (version != kSchemaVersion) {
+      return Status::Invalid("ledger schema version " + std::to_string(version) + ", this build reads " +
+                                 std::to_string(kSchemaVersion),
+                             path_);
+    }
+    return Status::Ok();
+  }
+
+  Status Transaction(const std::function<Status()>& body) override {
+    CREDO_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    Status status = body();
+    if (status.ok()) status = Exec("COMMIT");
+    if (!status.ok() && sqlite3_get_autocommit(db_.get()) == 0) {
+      sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+    return status;
+  }
+
+  Result<std::optional<StoredRequest>> FindRequest(const std::string& key) override {
+    CREDO_ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                           Cached("SELECT fingerprint, result FROM requests WHERE key = ?"));
+    BindText(s, 1, key);
+    CREDO_ASSIGN_OR_RETURN(const bool row, Step(s));
+    if (!row) return std::optional<StoredRequest>();
+    StoredRequest found{key, Text(s, 0), Text(s, 1)};
+    sqlite3_reset(s);
+    return std::optional<StoredRequest>(std::move(found));
+  }
+
+  Status SaveRequest(const StoredRequest& request) override {
+    CREDO_ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                           Cached("INSERT INTO requests(key, fingerprint, result) VALUES (?, ?, ?)"));
+    BindText(s, 1, request.key);
+    BindText(s, 2, request.fingerprint);
+    BindText(s, 3, request.result_json);
+    return StepDone(s);
+  }
+
+  Result<int64_t> InsertLoan(const LoanRecord& loan) override {
+    CREDO_ASSIGN_OR_RETURN(
+        sqlite3_stmt * s,
+        Cached(
+            "INSERT INTO loans(product, method, principal_fen, term_months, interest_annual_bps, "
+            "flat_fee_annual_bps, upfront_fee_fen, merchant_discount_fen, rounding, start_date, apr_irr_bps, "
+            "status, customer_credit_fen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+    const lending::LoanTerms& t = loan.terms;
+    BindText(s, 1, loan.product);
+    BindText(s, 2, lending::RepaymentMethodName(t.method));
+    sqlite3_bind_int64(s, 3, t.principal_fen);
+    sqlite3_bind_int64(s, 4, t.term_months);
+    sqlite3_bind_int64(s, 5, t.interest_annual_bps);
+    sqlite3_bind_int64(s, 6, t.flat_fee_annual_bps);
+    sqlite3_bind_int64(s, 7, t.upfront_fee_fen);
+    sqlite3_bind_int64(s, 8, t.merchant_discount_fen);
+    BindText(s, 9, lending::RoundingModeName(t.rounding));
+    BindText(s, 10, t.start.ToString());
+    sqlite3_bind_int64(s, 11, loan.apr_irr_bps);
+    BindText(s, 12, LoanStatusName(loan.status));
+    sqlite3_bind_int64(s, 13, loan.customer_credit_fen);
+    CREDO_RETURN_IF_ERROR(StepDone(s));
+    const int64_t id = sqlite3_last_insert_rowid(db_.get());
+    CREDO_ASSIGN_OR_RETURN(
+        sqlite3_stmt * ins,
+        Cached("INSERT INTO installments(loan_id, number, due_date, principal_fen, interest_fen, fee_fen, "
+               "installment_fen, remaining_principal_fen, interest_recognised_fen, fee_recognised_fen, "
+               "penalty_charged_fen, principal_paid_fen, interest_paid_fen, fee_paid_fen, penalty_paid_fen) "
+               "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+    for (const LoanInstallment& i : loan.installments) {
+      sqlite3_bind_int64(ins, 1, id);
+      sqlite3_bind_int64(ins, 2, i.plan.number);
+      BindText(ins, 3, i.plan.due_date.ToString());
+      const int64_t amounts[] = {i.plan.principal_fen,
+                                 i.plan.interest_fen,
+                                 i.plan.fee_fen,
+                                 i.plan.installment_fen,
+                                 i.plan.remaining_principal_fen,
+                                 i.interest_recognised_fen,
+                                 i.fee_recognised_fen,
+                                 i.penalty_charged_fen,
+                                 i.principal_paid_fen,
+                                 i.interest_paid_fen,
+                                 i.fee_paid_fen,
+                                 i.penalty_paid_fen};
+      for (int k = 0; k < 12; ++k) sqlite3_bind_int64(ins, 4 + k, amounts[k]);
+      CREDO_RETURN_IF_ERROR(StepDone(ins));
+    }
+    return id;
+  }
+
+  Result<std::optional<LoanRecord>> LoadLoan(int64_t id) override {
+    CREDO_ASSIGN_OR_RETURN(
+        sqlite3_stmt * s,
+        Cached(
+            "SELECT product, method, principal_fen, term_months, interest_annual_bps, flat_fee_annual_bps, "
+            "upfront_fee_fen, merchant_discount_fen, rounding, start_date, apr_irr_bps, status, "
+            "customer_credit_fen FROM loans WHERE id = ?"));
+    sqlite3_bind_int64(s, 1, id);
+    CREDO_ASSIGN_OR_RETURN(const bool found, Step(s));
+    if (!found) return std::optional<LoanRecord>();
+    LoanRecord loan;
+    loan.id = id;
+    loan.product = Text(s, 0);
+    lending::LoanTerms& t = loan.terms;
+    CREDO_ASSIGN_OR_RETURN(t.method, lending::ParseRepaymentMethod(Text(s, 1)));
+    t.principal_fen = sqlite3_column_int64(s, 2);
+    t.term_months = sqlite3_column_int(s, 3);
+    t.interest_annual_bps = sqlite3_column_int64(s, 4);
+    t.flat_fee_annual_bps = sqlite3_column_int64(s, 5);
+    t.upfront_fee_fen = sqlite3_column_int64(s, 6);
+    t.merchant_discount_fen = sqlite3_column_int64(s, 7);
+    CREDO_ASSIGN_OR_RETURN(t.rounding, lending::ParseRoundingMode(Text(s, 8)));
+    CREDO_ASSIGN_OR_RETURN(t.start, CivilDate::Parse(Text(s, 9)));
+    loan.apr_irr_bps = sqlite3_column_int64(s, 10);
+    CREDO_ASSIGN_OR_RETURN(loan.status, ParseLoanStatus(Text(s, 11)));
+    loan.customer_credit_fen = sqlite3_column_int64(s, 12);
+    sqlite3_reset(s);
+
+    CREDO_ASSIGN_OR_RETURN(
+        sqlite3_stmt * ins,
+        Cached("SELECT number, due_date, principal_fen, interest_fen, fee_fen, installment_fen, "
+               "remaining_principal_fen, interest_recognised_fen, fee_recognised_fen, penalty_charged_fen, "
+               "principal_paid_fen, interest_paid_fen, fee_paid_fen, penalty_paid_fen FROM installments "
+               "WHERE loan_id = ? ORDER BY number"));
+    sqlite3_bind_int64(ins, 1, id);
+    while (true) {
+      CREDO_ASSIGN_OR_RETURN(const bool row, Step(ins));
+      if (!row) break;
+      LoanInstallment i;
+      i.plan.number = sqlite3_column_int(ins, 0);
+      CREDO_ASSIGN_OR_RETURN(i.plan.due_date, CivilDate::Parse(Text(ins, 1)));
+      int64_t* fields[] = {&i.plan.principal_fen,
+                           &i.plan.interest_fen,
+                           &i.plan.fee_fen,
+                           &i.plan.installment_fen,
+                           &i.plan.remaining_principal_fen,
+                           &i.interest_recognised_fen,
+                           &i.fee_recognised_fen,
+                           &i.penalty_charged_fen,
+                           &i.principal_paid_fen,
+                           &i.interest_paid_fen,
+                           &i.fee_paid_fen,
+                           &i.penalty_paid_fen};
+      for (int k = 0; k < 12; ++k) *fields[k] = sqlite3_column_int64(ins, 2 + k);
+      loan.installments.push_back(i);
+    }
+    return std::optional<LoanRecord>(std::move(loan));
+  }
+
+  Status UpdateLoan(const LoanRecord& loan) override {
+    CREDO_ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                           Cached("UPDATE loans SET status = ?, customer_credit_fen = ? WHERE id = ?"));
+    BindText(s, 1, LoanStatusName(loan.status));
+    sqlite3_bind_int64(s, 2, loan.customer_credit_fen);
+    sqlite3_bind_int64(s, 3, loan.id);
+    CREDO_RETURN_IF_ERROR(StepDone(s));
+    CREDO_ASSIGN_OR_RETURN(
+        sqlite3_stmt * ins,
+        Cached("UPDATE installments SET interest_recognised_fen = ?, fee_recognised_fen = ?, "
+               "penalty_charged_fen = ?, principal_paid_fen = ?, interest_paid_fen = ?, fee_paid_fen = ?, "
+               "penalty_paid_fen = ? WHERE loan_id = ? AND number = ?"));
+    for (const LoanInstallment& i : loan.installments) {
+      const int64_t amounts[] = {i.interest_recognised_fen, i.fee_recognised_fen, i.penalty_charged_fen,
+                                 i.principal_paid_fen,      i.interest_paid_fen,  i.fee_paid_fen,
+                                 i.penalty_paid_fen};
+      for (int k = 0; k < 7; ++k) sqlite3_bind_int64(ins, 1 + k, amounts[k]);
+      sqlite3_bind_int64(ins, 8, loan.id);
+      sqlite3_bind_int64(ins, 9, i.plan.number);
+      CREDO_RETURN_IF_ERROR(StepDone(ins));
+    }
+    return Status::Ok();
+  }
+
+  Result<std::vector<int64_t>> LoanIds() override {
+    CREDO_ASSIGN_OR_RETURN(sqlite3_stmt * s, Cached("SELECT id FROM loans ORDER BY id"));
+    std::vector<int64_t> ids;
+    while (true) {
+      CREDO_ASSIGN_OR_RETURN(const bool row, Step(s));
+      if (!row) break;
+      ids.push_back(sqlite3_column_int64(s, 0));
+    }
+    return ids;
+  }
+
+  Result<int64_t> InsertEntry(const JournalEntry& entry) override {
+    CREDO_ASSIGN_OR_RETURN(
+        sqlite3_stmt * s,
+        Cached("INSERT INTO entries(kind, loan_id, business_date, request_key) VALUES (?, ?, ?, ?)"));
+    BindText(s, 1, entry.kind);
+    sqlite3_bind_int64(s, 2, entry.loan_id);
+    BindText(s, 3, entry.business_date.ToString());
+    BindText(s, 4, entry.request_key);
+    CREDO_RETURN_IF_ERROR(StepDone(s));
+    const int64_t id = sqlite3_last_insert_rowid(db_.get());
+    CREDO_ASSIGN_OR_RETURN(
+        sqlite3_stmt * line,
+        Cached("INSERT INTO lines(entry_id, line_no, account, loan_id, debit_fen, credit_fen) "
+               "VALUES (?, ?, ?, ?, ?, ?)"));
+    for (size_t k = 0; k < entry.lines.size(); ++k) {
+      const JournalLine& l = entry.lines[k];
+      sqlite3_bind_int64(line, 1, id);
+      sqlite3_bind_int64(line, 2, static_cast<int64_t>(k + 1));
+      BindText(line, 3, AccountName(l.account));
+      sqlite3_bind_int64(line, 4, l.loan_id);
+      sqlite3_bind_int64(line, 5, l.debit_fen);
+      sqlite3_bind_int64(line, 6, l.credit_fen);
+      CREDO_RETURN_IF_ERROR(StepDone(line));
+    }
+    return id;
+  }
+
+  Result<std::vector<JournalEntry>> EntriesOfLoan(int64_t loan_id) override {
+    CREDO_ASSIGN_OR_RETURN(
+        sqlite3_stmt * s,
+        Cached("SELECT e.id, e.kind, e.business_date, e.request_key, l.account, l.loan_id, l.debit_fen, "
+               "l.credit_fen FROM entries e JOIN lines l ON l.entry_id = e.id WHERE e.loan_id = ? "
+               "ORDER BY e.id, l.line_no"));
+    sqlite3_bind_int64(s, 1, loan_id);
+    std::vector<JournalEntry> entries;
+    while (true) {
+      CREDO_ASSIGN_OR_RETURN(const bool row, Step(s));
+      if (!row) break;
+      const int64_t id = sqlite3_column_int64(s, 0);
+      if (entries.empty() || entries.back().id != id) {
+        JournalEntry entry;
+        entry.id = id;
+        entry.kind = Text(s, 1);
+        entry.loan_id = loan_id;
+        CREDO_ASSIGN_OR_RETURN(entry.business_date, CivilDate::Parse(Text(s, 2)));
+        entry.request_key = Text(s, 3);
+        entries.push_back(std::move(entry));
+      }
+      JournalLine line;
+      CREDO_ASSIGN_OR_RETURN(line.account, ParseAccount(Text(s, 4)));
+      line.loan_id = sqlite3_column_int64(s, 5);
+      line.debit_fen = sqlite3_column_int64(s, 6);
+      line.credit_fen = sqlite3_column_int64(s, 7);
+      entries.back().lines.push_back(line);
+    }
+    return entries;
+  }
+
+  Result<std::vector<AccountTotals>> TotalsByAccount() override {
+    return Totals(
+        "SELECT account, 0, sum(debit_fen), sum(credit_fen) FROM lines GROUP BY account ORDER BY account");
+  }
+
+  Result<std::vector<AccountTotals>> TotalsByLoanAndAccount() override {
+    return Totals(
+        "SELECT account, loan_id, sum(debit_fen), sum(credit_fen) FROM lines GROUP BY loan_id, account "
+        "ORDER BY loan_id, account");
+  }
+
+  Result<std::vector<EntryTotals>> FaultyEntries() override {
+    CREDO_ASSIGN_OR_RETURN(
+        sqlite3_stmt * s,
+        Cached(
+            "SELECT e.id, coalesce(sum(l.debit_fen), 0), coalesce(sum(l.credit_fen), 0), count(l.entry_id), "
+            "coalesce(sum(NOT ((l.debit_fen > 0 AND l.credit_fen = 0) OR (l.credit_fen > 0 AND "
+            "l.debit_fen = 0))), 0) AS bad FROM entries e LEFT JOIN lines l ON l.entry_id = e.id GROUP BY "
+            "e.id "
+            "HAVING sum(l.debit_fen) IS NOT sum(l.credit_fen) OR count(l.entry_id) < 2 OR bad > 0"));
+    std::vector<EntryTotals> faulty;
+    while (true) {
+      CREDO_ASSIGN_OR_RETURN(const bool row, Step(s));
+      if (!row) break;
+      faulty.push_back({sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2),
+                        sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4)});
+    }
+    return faulty;
+  }
+
+ private:
+  Status Error(int rc, std::string_view doing) {
+    std::string message = "ledger: " + std::string(doing) + ": " + sqlite3_errmsg(db_.get());
+    switch (rc & 0xFF) {
+      case SQLITE_NOTADB:
+      case SQLITE_CORRUPT:
+        return Status::Invalid(std::move(message), path_);
+      case SQLITE_CANTOPEN:
+      case SQLITE_IOERR:
+      case SQLITE_FULL:
+      case SQLITE_READONLY:
+      case SQLITE_PERM:
+      case SQLITE_BUSY:
+      case SQLITE_LOCKED:
+        return Status::Io(std::move(message), path_);
+      case SQLITE_CONSTRAINT:
+        return Status(ErrorCode::kConflict, std::move(message), path_);
+      default:
+        return Status(ErrorCode::kInternal, std::move(message), path_);
+    }
+  }
+
+  Status Exec(const std::string& sql) {
+    const int rc = sqlite3_exec(db_.get(), sql.c_str(), nullptr, nullptr, nullptr);
+    return rc == SQLITE_OK ? Status::Ok() : Error(rc, "cannot run '" + sql.substr(0, 60) + "'");
+  }
+
+  Result<int64_t> QueryInt(const std::string& sql) {
+    CREDO_ASSIGN_OR_RETURN(sqlite3_stmt * s, Cached(sql));
+    CREDO_ASSIGN_OR_RETURN(const bool row, Step(s));
+    const int64_t value = row ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_reset(s);
+    return value;
+  }
+
+  // A prepared statement for `sql`, reset and kept for the store's lifetime.
+  Result<sqlite3_stmt*> Cached(const std::string& sql) {
+    auto it = statements_.find(sql);
+    if (it == statements_.end()) {
+      sqlite3_stmt* raw = nullptr;
+      const int rc = sqlite3_prepare_v3(db_.get(), sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
+      Statement statement(raw);
+      if (rc != SQLITE_OK) return Error(rc, "cannot prepare '" + sql + "'");
+      it = statements_.emplace(sql, std::move(statement)).first;
+    }
+    sqlite3_reset(it->second.get());
+    sqlite3_clear_bindings(it->second.get());
+    return it->second.get();
+  }
+
+  // Steps `s`: true with a row to read, false when done.
+  Result<bool> Step(sqlite3_stmt* s) {
+    const int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) return true;
+    sqlite3_reset(s);
+    if (rc == SQLITE_DONE) return false;
+    return Error(rc, "cannot run '" + std::string(sqlite3_sql(s)).substr(0, 60) + "'");
+  }
+
+  Status StepDone(sqlite3_stmt* s) {
+    CREDO_ASSIGN_OR_RETURN(const bool row, Step(s));
+    if (row) sqlite3_reset(s);
+    return Status::Ok();
+  }
+
+  Result<std::vector<AccountTotals>> Totals(const std::string& sql) {
+    CREDO_ASSIGN_OR_RETURN(sqlite3_stmt * s, Cached(sql));
+    std::vector<AccountTotals> totals;
+    while (true) {
+      CREDO_ASSIGN_OR_RETURN(const bool row, Step(s));
+      if (!row) break;
+      AccountTotals t;
+      CREDO_ASSIGN_OR_RETURN(t.account, ParseAccount(Text(s, 0)));
+      t.loan_id = sqlite3_column_int64(s, 1);
+      t.debit_fen = sqlite3_column_int64(s, 2);
+      t.credit_fen = sqlite3_column_int64(s, 3);
+      totals.push_back(t);
+    }
+    return totals;
+  }
+
+  static void BindText(sqlite3_stmt* s, int parameter, std::string_view text) {
+    sqlite3_bind_text64(s, parameter, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  }
+
+  static std::string Text(sqlite3_stmt* s, int column) {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(s, column));
+    return text != nullptr ? std::string(text, sqlite3_column_bytes(s, column)) : std::string();
+  }
+
+  std::unique_ptr<sqlite3, CloseConnection> db_;
+  std::string path_;
+  std::map<std::string, Statement, std::less<>> statements_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<LedgerStore>> OpenSqliteStore(const std::string& path) {
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  auto store = std::make_unique<SqliteStore>(raw, path);
+  if (rc != SQLITE_OK) {
+    return Status::Io(std::string("cannot open ledger: ") + (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)),
+                      path);
+  }
+  CREDO_RETURN_IF_ERROR(store->Init());
+  return std::unique_ptr<LedgerStore>(std::move(store));
+}
+
+}  // namespace credo::ledger

@@ -1,0 +1,69 @@
+// ledger/store.h — where the ledger keeps its data, behind one interface so
+// that SQLite (sqlite_store.h) and, later, PostgreSQL serve the same
+// operations (ledger.h) and the same tests.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "ledger/records.h"
+
+namespace credo::ledger {
+
+// Σ debits and Σ credits of one account, over one loan or over everything.
+struct AccountTotals {
+  Account account = Account::kCash;
+  int64_t loan_id = 0;  // 0 when the totals are over all loans
+  int64_t debit_fen = 0;
+  int64_t credit_fen = 0;
+};
+
+// Σ debits and Σ credits of one journal entry.
+struct EntryTotals {
+  int64_t entry_id = 0;
+  int64_t debit_fen = 0;
+  int64_t credit_fen = 0;
+  int64_t line_count = 0;
+  int64_t bad_lines = 0;  // lines without exactly one positive side
+};
+
+// The storage a ledger runs on. Writes happen inside Transaction(); every
+// call reports failures as a Status.
+class LedgerStore {
+ public:
+  virtual ~LedgerStore() = default;
+
+  // Runs `body` in one transaction: commits when it returns Ok, rolls
+  // everything back otherwise (or if the commit fails), and returns its Status.
+  virtual Status Transaction(const std::function<Status()>& body) = 0;
+
+  // The stored outcome of request `key`, if it was made before.
+  virtual Result<std::optional<StoredRequest>> FindRequest(const std::string& key) = 0;
+  virtual Status SaveRequest(const StoredRequest& request) = 0;
+
+  // Stores a new loan with its installments; returns its id.
+  virtual Result<int64_t> InsertLoan(const LoanRecord& loan) = 0;
+  // The loan `id`, or nullopt when there is none.
+  virtual Result<std::optional<LoanRecord>> LoadLoan(int64_t id) = 0;
+  // Writes back a loan's status, customer credit and installments' amounts.
+  virtual Status UpdateLoan(const LoanRecord& loan) = 0;
+  // Every loan id, ascending.
+  virtual Result<std::vector<int64_t>> LoanIds() = 0;
+
+  // Stores an entry and its lines (validated by the caller); returns its id.
+  virtual Result<int64_t> InsertEntry(const JournalEntry& entry) = 0;
+  // The entries of loan `loan_id` with their lines, in posting order.
+  virtual Result<std::vector<JournalEntry>> EntriesOfLoan(int64_t loan_id) = 0;
+
+  // Totals per account (loan_id 0), and per loan and account.
+  virtual Result<std::vector<AccountTotals>> TotalsByAccount() = 0;
+  virtual Result<std::vector<AccountTotals>> TotalsByLoanAndAccount() = 0;
+  // Totals of every entry that is unbalanced or has a bad line.
+  virtual Result<std::vector<EntryTotals>> FaultyEntries() = 0;
+};
+
+}  // namespace credo::ledger

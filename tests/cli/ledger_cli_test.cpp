@@ -1,0 +1,60 @@
+// `credo loan open|repay|show` and `credo ledger check|trial-balance` as a
+// user runs them, against hand-computed postings.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "run_credo.h"
+
+namespace {
+
+using credo::testing::CredoRun;
+using credo::testing::RunCredo;
+using nlohmann::json;
+
+TEST(LedgerCliTest, OpenRepayShowCheckAndTrialBalance) {
+  const std::string db =
+      (std::filesystem::temp_directory_path() / ("credo_ledger_cli_" + std::to_string(::getpid()) + ".db"))
+          .string();
+  const std::string at = " --db " + db;
+  CredoRun run = RunCredo(
+      "loan open" + at + " --request-key o1 --principal 2700.00 --term 12 --apr-bps 2000 --start 2026-01-15",
+      false);
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  EXPECT_EQ(json::parse(run.out).at("cash_paid"), "2700.00");
+  // Month 1: interest 2,700 × 20% / 12 = 45.00; the rest of 250.11 is principal.
+  run = RunCredo("loan repay" + at + " --request-key r1 --loan 1 --amount 250.11 --date 2026-02-15", false);
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  EXPECT_EQ(json::parse(run.out).at("interest"), "45.00");
+  EXPECT_EQ(json::parse(run.out).at("principal"), "205.11");
+  run = RunCredo("loan repay" + at + " --request-key r1 --loan 1 --amount 250.11 --date 2026-02-15", false);
+  EXPECT_EQ(json::parse(run.out).at("replayed"), true);
+
+  run = RunCredo("loan repay" + at + " --request-key r2 --loan 1 --amount 1.001 --date 2026-02-15");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.out.find("--amount"), std::string::npos) << run.out;
+  run = RunCredo("loan repay" + at + " --request-key r2 --loan 7 --amount 1 --date 2026-02-15");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.out.find("--loan: no loan 7"), std::string::npos) << run.out;
+
+  run = RunCredo("ledger trial-balance --json" + at, false);
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  for (const json& row : json::parse(run.out)) {
+    if (row.at("account") == "principal_receivable")
+      EXPECT_EQ(row.at("balance"), "2494.89");                                  // 2700 − 205.11
+    if (row.at("account") == "cash") EXPECT_EQ(row.at("balance"), "-2449.89");  // −2700 + 250.11
+    if (row.at("account") == "interest_income") EXPECT_EQ(row.at("balance"), "45.00");
+  }
+  run = RunCredo("ledger check" + at);
+  EXPECT_EQ(run.exit_code, 0) << run.out;
+  EXPECT_NE(run.out.find(": ok"), std::string::npos) << run.out;
+  run = RunCredo("loan show --loan 1" + at, false);
+  ASSERT_EQ(run.exit_code, 0);
+  EXPECT_EQ(json::parse(run.out).at("installments")[0].at("owed"), "0.00");
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
+}
+
+}  // namespace
