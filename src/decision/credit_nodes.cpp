@@ -48,6 +48,10 @@ class ModelNode final : public NodeHandler {
   std::vector<std::optional<CompiledExpression>> sources;  // per feature: an expression, or by name
   std::string output_path;
   size_t reason_count = 3;
+  // When set, reason codes are computed only for the applicants it is true
+  // for (it sees {probability, score}): a GBDT's SHAP values cost more than
+  // its score, and approvals often need no reasons.
+  std::optional<CompiledExpression> reasons_when;
 
   Result<Value> Run(const Value& input, NodeRun& run, Value* matched) const override {
     Value holder = input;
@@ -76,11 +80,22 @@ class ModelNode final : public NodeHandler {
         return Status::Invalid("feature '" + features[i].name + "' must be a number, got " + v.TypeName());
       }
     }
-    CREDO_ASSIGN_OR_RETURN(models::ScoredApplicant scored, model->Score(values, reason_count));
+    CREDO_ASSIGN_OR_RETURN(models::ScoredApplicant scored,
+                           model->Score(values, reasons_when ? 0 : reason_count));
     Object result;
     result.emplace_back("probability",
                         Value(expr::Decimal::FromDouble(scored.probability).value_or(expr::Decimal())));
     if (scored.score) result.emplace_back("score", Value::Int(*scored.score));
+    if (reasons_when && reason_count > 0) {
+      CREDO_ASSIGN_OR_RETURN(Value wanted, reasons_when->Evaluate(Value(result), run.eval));
+      if (!wanted.is_bool()) {
+        return Status::Invalid(std::string("config.reasonsWhen must give true or false, not ") +
+                               wanted.TypeName());
+      }
+      if (wanted.as_bool()) {
+        CREDO_ASSIGN_OR_RETURN(scored, model->Score(values, reason_count));
+      }
+    }
     expr::Array reasons;
     for (const auto& r : scored.reasons) {
       reasons.emplace_back(
@@ -130,6 +145,9 @@ Result<std::unique_ptr<NodeHandler>> CompileModel(const json& config, const std:
     bool known = false;
     for (const auto& feature : node->model->features()) known = known || feature.name == name;
     if (!known) return Status::Invalid(where + ": config.features." + name + " is not a feature of " + file);
+  }
+  if (config.contains("reasonsWhen")) {
+    CREDO_ASSIGN_OR_RETURN(node->reasons_when, CompileConfigExpression(config, "reasonsWhen", where));
   }
   if (config.contains("reasonCount")) {
     if (!config["reasonCount"].is_number_unsigned())

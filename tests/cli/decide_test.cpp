@@ -128,3 +128,49 @@ TEST_F(DecideTest, BadInputAndBadGraphsExitTwo) {
 }
 
 }  // namespace
+
+// reasonsWhen: reason codes only where the condition on {probability, score}
+// holds; the score itself never changes, and a condition that is not a
+// yes/no is an error naming the option.
+TEST_F(DecideTest, ReasonCodesOnlyWhereReasonsWhenHolds) {
+  auto graph = [](const std::string& when) {
+    json model_node = {{"id", "m"},
+                       {"name", "scorecard"},
+                       {"type", "customNode"},
+                       {"content",
+                        {{"kind", "model"},
+                         {"config",
+                          {{"model", "models/cash_loan/model.json"},
+                           {"from", "applicant"},
+                           {"reasonCount", 2},
+                           {"reasonsWhen", when}}}}}};
+    return json{{"nodes",
+                 {{{"id", "in"}, {"name", "request"}, {"type", "inputNode"}},
+                  model_node,
+                  {{"id", "out"}, {"name", "response"}, {"type", "outputNode"}}}},
+                {"edges",
+                 {{{"id", "e1"}, {"sourceId", "in"}, {"targetId", "m"}},
+                  {{"id", "e2"}, {"sourceId", "m"}, {"targetId", "out"}}}}};
+  };
+  const std::string request = Write("reasons_request.json", Request().dump());
+  auto decide = [&](const std::string& name, const std::string& when) {
+    return Credo("decide " + Write(name, graph(when).dump()) + " --input " + request);
+  };
+  // Scorecard scores are positive points, so "score >= 0" always holds and "score < 0" never does.
+  CredoRun with = decide("with.json", "score >= 0");
+  CredoRun without = decide("without.json", "score < 0");
+  ASSERT_EQ(with.exit_code, 0) << with.out;
+  ASSERT_EQ(without.exit_code, 0) << without.out;
+  const json scored = json::parse(with.out).at("output").at("model");
+  const json bare = json::parse(without.out).at("output").at("model");
+  EXPECT_EQ(scored.at("reason_codes").size(), 2u);
+  EXPECT_TRUE(bare.at("reason_codes").empty());
+  EXPECT_EQ(scored.at("score"), bare.at("score"));
+  EXPECT_EQ(scored.at("probability"), bare.at("probability"));
+
+  CredoRun not_a_condition = decide("number.json", "score + 1");
+  EXPECT_EQ(not_a_condition.exit_code, 2);
+  EXPECT_NE(credo::testing::RunCredo("decide " + Path("number.json") + " --input " + request)
+                .out.find("reasonsWhen"),
+            std::string::npos);
+}
