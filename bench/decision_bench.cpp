@@ -8,9 +8,10 @@
 //       line per graph and way of calling: "credo" (a parsed input in, the
 //       output Value back) and "credo-json" (JSON text in, JSON text out: the
 //       conversions the Node binding also pays).
-//   decision_bench latency STRATEGY.json REQUEST.json [--model model.json] [--n N]
+//   decision_bench latency STRATEGY.json REQUEST.json [--model model.json [--reasons-when EXPR]] [--n N]
 //       p50/p99 latency of one in-process evaluation of a strategy; --model
-//       swaps the model file of its `model` nodes (e.g. a 300-tree GBDT).
+//       swaps the model file of its `model` nodes (e.g. a 300-tree GBDT),
+//       with reason codes on every decision unless --reasons-when limits them.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -104,17 +105,23 @@ int Zen(const std::string& dir, double seconds) {
   return 0;
 }
 
-void SwapModel(json& node_list, const std::string& model) {
+// Points the strategy's model nodes at `model`, asking for reason codes on
+// every decision, or where `reasons_when` holds when it is given.
+void SwapModel(json& node_list, const std::string& model, const std::string& reasons_when) {
   for (json& node : node_list) {
     if (node.value("type", "") == "customNode" && node["content"].value("kind", "") == "model") {
-      node["content"]["config"]["model"] = std::filesystem::absolute(model).string();
+      json& config = node["content"]["config"];
+      config["model"] = std::filesystem::absolute(model).string();
+      config.erase("reasonsWhen");
+      if (!reasons_when.empty()) config["reasonsWhen"] = reasons_when;
     }
   }
 }
 
-int Latency(const std::string& strategy, const std::string& request, const std::string& model, int n) {
+int Latency(const std::string& strategy, const std::string& request, const std::string& model,
+            const std::string& reasons_when, int n) {
   json jdm = ReadJson(strategy);
-  if (!model.empty()) SwapModel(jdm["nodes"], model);
+  if (!model.empty()) SwapModel(jdm["nodes"], model, reasons_when);
   auto graph = Compile(jdm, strategy);
   const Value input = Value::FromJson(ReadJson(request));
   for (int i = 0; i < 1000; ++i) (void)graph->Evaluate(input, {kNowMs});
@@ -149,10 +156,13 @@ int main(int argc, char** argv) {
   };
   if (args.size() >= 2 && args[0] == "zen") return Zen(args[1], std::stod(flag("--seconds", "3")));
   if (args.size() >= 3 && args[0] == "latency") {
-    return Latency(args[1], args[2], flag("--model", ""), std::stoi(flag("--n", "100000")));
+    return Latency(args[1], args[2], flag("--model", ""), flag("--reasons-when", ""),
+                   std::stoi(flag("--n", "100000")));
   }
-  std::fprintf(stderr,
-               "usage: decision_bench zen DIR [--seconds S]\n"
-               "       decision_bench latency STRATEGY.json REQUEST.json [--model model.json] [--n N]\n");
+  std::fprintf(
+      stderr,
+      "usage: decision_bench zen DIR [--seconds S]\n"
+      "       decision_bench latency STRATEGY.json REQUEST.json [--model model.json [--reasons-when EXPR]] "
+      "[--n N]\n");
   return 1;
 }

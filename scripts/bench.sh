@@ -33,8 +33,11 @@ echo "== example strategy in-process latency (targets p99 < 50 us without the mo
 "$build/credo" gen --rows 20000 --seed 7 --out "$work/gbdt_train.csv"
 features=$(/usr/bin/python3 bench/train_gbdt300.py "$work/gbdt_train.csv" "$work/xgb300.json")
 "$build/credo" model import-xgboost --json "$work/xgb300.json" --features "$features" --out "$work/gbdt300/model.json"
+echo "-- reason codes (SHAP) on every decision, then on none (reasonsWhen false, as approvals)"
 "$build/bench/decision_bench" latency examples/strategies/cash_loan_application.json \
   examples/strategies/cash_loan_request.json --model "$work/gbdt300/model.json"
+"$build/bench/decision_bench" latency examples/strategies/cash_loan_application.json \
+  examples/strategies/cash_loan_request.json --model "$work/gbdt300/model.json" --reasons-when false
 
 echo "== feature engine: 5,018 features on typical documents (target p99 < 1 ms), batch vs pandas (target >= 10x)"
 "$build/credo" gen --documents --typical-size --rows 1000 --seed 11 --out "$work/typical.jsonl"
