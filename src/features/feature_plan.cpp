@@ -823,19 +823,19 @@ class ListComputer {
 
 Status FeaturePlan::ComputeJson(std::string_view json, std::optional<CivilDate> default_observation,
                                 FeatureWorkspace& workspace, std::span<double> out) const {
-  CREDO_RETURN_IF_ERROR(ParseDocumentJson(impl_->schema, json, &workspace.impl().doc));
+  CREDO_RETURN_IF_ERROR(ParseDocumentJson(impl_->schema, json, &workspace.impl_->doc));
   return Compute(default_observation, workspace, out);
 }
 
 Status FeaturePlan::ComputeValue(const expr::Value& document, std::optional<CivilDate> default_observation,
                                  FeatureWorkspace& workspace, std::span<double> out) const {
-  CREDO_RETURN_IF_ERROR(ReadDocumentValue(impl_->schema, document, &workspace.impl().doc));
+  CREDO_RETURN_IF_ERROR(ReadDocumentValue(impl_->schema, document, &workspace.impl_->doc));
   return Compute(default_observation, workspace, out);
 }
 
 Status FeaturePlan::Compute(std::optional<CivilDate> default_observation, FeatureWorkspace& workspace,
                             std::span<double> out) const {
-  FeatureWorkspace::Impl& ws = workspace.impl();
+  FeatureWorkspace::Impl& ws = *workspace.impl_;
   const ParsedDocument& doc = ws.doc;
   if (out.size() != size()) return Status::Internal("feature output of the wrong size");
   // The observation date.

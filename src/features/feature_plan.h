@@ -60,10 +60,10 @@ class FeatureWorkspace {
   // The document of the last computation (its top-level fields, for output).
   const ParsedDocument& document() const;
 
-  struct Impl;
-  Impl& impl() { return *impl_; }
+  struct Impl;  // module-internal
 
  private:
+  friend class FeaturePlan;
   std::unique_ptr<Impl> impl_;
 };
 

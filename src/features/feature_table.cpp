@@ -4,6 +4,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <cmath>
 #include <condition_variable>
@@ -292,8 +293,9 @@ class TableBuilder {
     }
   }
 
-  void Compute(Chunk& chunk, FeatureWorkspace& workspace, std::vector<double>& values) const {
-    chunk.rows.reserve(chunk.lines.size() * (plan_.size() * 6 + 64));
+  void Compute(Chunk& chunk, FeatureWorkspace& workspace, std::vector<double>& values) {
+    // Rows of features run to tens of kilobytes: reserve what the last chunk's rows took.
+    chunk.rows.reserve(chunk.lines.size() * row_bytes.load(std::memory_order_relaxed) * 9 / 8);
     std::vector<const Cell*> kept;
     for (const auto& [line_number, line] : chunk.lines) {
       ++chunk.documents;
@@ -317,12 +319,15 @@ class TableBuilder {
       }
       chunk.rows.back() = '\n';
     }
+    if (!chunk.lines.empty())
+      row_bytes.store(chunk.rows.size() / chunk.lines.size() + 1, std::memory_order_relaxed);
   }
 
   const FeaturePlan& plan_;
   const FeatureTableOptions& options_;
   const std::vector<std::string> keep_;
   std::unordered_map<std::string_view, size_t> keep_index_;  // views into keep_
+  std::atomic<size_t> row_bytes{64};                         // bytes of a row, as last seen
   FeatureTableReport report_;
   std::map<std::string, size_t> reasons_;
 
