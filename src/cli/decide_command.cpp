@@ -6,6 +6,7 @@
 #include "cli/subcommands.h"
 #include "decision/evaluation_json.h"
 #include "decision/graph.h"
+#include "features/velocity_rocksdb.h"
 
 namespace credo::cli {
 
@@ -14,6 +15,7 @@ void AddDecideCommand(CLI::App& app, Action* action) {
     std::string graph;
     std::string input;
     std::string now;
+    std::string velocity;
     bool trace = false;
   };
   auto flags = std::make_shared<Flags>();
@@ -23,10 +25,16 @@ void AddDecideCommand(CLI::App& app, Action* action) {
   decide->add_option("--input", flags->input, "Input JSON file (default: stdin)");
   decide->add_option("--now", flags->now,
                      "Pin the clock date functions see, ISO 8601 UTC (e.g. 2025-08-19T16:55:02.078Z)");
+  decide->add_option("--velocity-store", flags->velocity,
+                     "Velocity store (RocksDB directory) for the velocity.* features of `features` nodes");
   decide->add_flag("--trace", flags->trace, "Add the per-node trace (inputs, outputs, matched rules)");
   decide->callback([=] {
     *action = [=]() -> Status {
-      CREDO_ASSIGN_OR_RETURN(auto graph, decision::DecisionGraph::LoadFile(flags->graph));
+      std::unique_ptr<features::RocksDbVelocityStore> velocity;
+      if (!flags->velocity.empty()) {
+        CREDO_ASSIGN_OR_RETURN(velocity, features::RocksDbVelocityStore::Open(flags->velocity));
+      }
+      CREDO_ASSIGN_OR_RETURN(auto graph, decision::DecisionGraph::LoadFile(flags->graph, velocity.get()));
       CREDO_ASSIGN_OR_RETURN(nlohmann::json input, ReadJsonInput(flags->input));
       decision::EvaluateOptions options;
       options.now_ms = decision::NowMs();

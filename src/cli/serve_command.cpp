@@ -52,13 +52,15 @@ void AddServeCommand(CLI::App& app, Action* action) {
       sigaddset(&stop_signals, SIGTERM);
       pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-      CREDO_ASSIGN_OR_RETURN(auto registry, decision::StrategyRegistry::Open(flags->strategies));
-      CREDO_ASSIGN_OR_RETURN(auto log, audit::DecisionLog::Open(flags->db));
-      server::DecisionService service(registry.get(), log.get());
+      // The store first: strategies' features nodes read it.
       std::unique_ptr<features::RocksDbVelocityStore> velocity;
       if (!flags->velocity.empty()) {
         CREDO_ASSIGN_OR_RETURN(velocity, features::RocksDbVelocityStore::Open(flags->velocity));
       }
+      CREDO_ASSIGN_OR_RETURN(auto registry,
+                             decision::StrategyRegistry::Open(flags->strategies, velocity.get()));
+      CREDO_ASSIGN_OR_RETURN(auto log, audit::DecisionLog::Open(flags->db));
+      server::DecisionService service(registry.get(), log.get());
       server::Server http(&service, velocity.get());
       const int threads = flags->threads > 0
                               ? flags->threads

@@ -3,8 +3,11 @@
 // tables with, so a strategy scores a model on exactly the values it was
 // trained on. docs/strategies.md documents its configuration:
 //   {"kind": "features", "config": {"defs": "features/applicant", "from": "applicant",
+//                                   "velocity": ["velocity.device_id.application.24h"],
 //                                   "outputPath": "features"}}
-// The output is an object of every feature by its full name (missing: null).
+// The output is an object of every feature by its full name (missing: null):
+// the definitions' features, then the velocity counts, read at the
+// evaluation clock from the velocity store the strategy was loaded with.
 #include <cmath>
 #include <filesystem>
 #include <memory>
@@ -15,6 +18,7 @@
 #include "decision/node.h"
 #include "decision/value_ops.h"
 #include "features/feature_plan.h"
+#include "features/velocity_features.h"
 
 namespace credo::decision {
 namespace {
@@ -28,6 +32,8 @@ class FeaturesNode final : public NodeHandler {
  public:
   std::shared_ptr<const features::FeaturePlan> plan;
   std::optional<expr::CompiledExpression> from;  // the object holding the document
+  std::optional<features::VelocityFeatureReader> velocity;
+  features::VelocityStore* store = nullptr;  // set when `velocity` is
   std::string output_path;
 
   Result<Value> Run(const Value& input, NodeRun& run, Value* matched) const override {
@@ -50,6 +56,15 @@ class FeaturesNode final : public NodeHandler {
     for (size_t i = 0; i < values.size(); ++i) {
       result.emplace_back(plan->features()[i].name, features::NumberValue(values[i]));
       missing += std::isnan(values[i]);
+    }
+    if (velocity) {
+      thread_local std::vector<double> counts;
+      counts.resize(velocity->features().size());
+      CREDO_RETURN_IF_ERROR(velocity->Read(*store, document, run.eval.now_ms, counts));
+      for (size_t i = 0; i < counts.size(); ++i) {
+        result.emplace_back(velocity->features()[i].name, features::NumberValue(counts[i]));
+        missing += std::isnan(counts[i]);
+      }
     }
     if (matched) {
       *matched = Value(Object{{"features", Value::Int(static_cast<int64_t>(values.size()))},
@@ -84,6 +99,26 @@ Result<std::unique_ptr<NodeHandler>> CompileFeaturesNode(const nlohmann::json& c
                              (compiled.ok() ? std::string() : ": " + compiled.status().ToString()));
     }
     node->from = std::move(compiled).value();
+  }
+  if (config.contains("velocity")) {
+    const nlohmann::json& names = config["velocity"];
+    std::vector<std::string> list;
+    for (const auto& name : names.is_array() ? names : nlohmann::json::array()) {
+      if (!name.is_string()) break;
+      list.push_back(name.get<std::string>());
+    }
+    if (!names.is_array() || list.size() != names.size()) {
+      return Status::Invalid(where + ": config.velocity must be a list of velocity.* feature names");
+    }
+    auto reader = features::VelocityFeatureReader::Create(list);
+    if (!reader.ok()) return Status::Invalid(where + ": config.velocity: " + reader.status().ToString());
+    if (resolver.velocity == nullptr) {
+      return Status::Invalid(where +
+                             ": config.velocity needs a velocity store (credo serve --velocity-store, "
+                             "credo decide --velocity-store)");
+    }
+    node->velocity = std::move(reader).value();
+    node->store = resolver.velocity;
   }
   node->output_path = TextMember(config, "outputPath");
   if (node->output_path.empty()) node->output_path = "features";

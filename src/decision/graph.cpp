@@ -320,7 +320,6 @@ DecisionGraph::~DecisionGraph() = default;
 
 const std::string& DecisionGraph::source() const { return impl_->source; }
 
-
 Result<std::shared_ptr<const DecisionGraph>> DecisionGraph::Compile(const json& jdm,
                                                                     const std::string& source,
                                                                     const GraphResolver& resolver) {
@@ -372,7 +371,8 @@ Result<std::shared_ptr<const DecisionGraph>> DecisionGraph::Compile(const json& 
   return std::shared_ptr<const DecisionGraph>(new DecisionGraph(std::move(impl)));
 }
 
-Result<std::shared_ptr<const DecisionGraph>> DecisionGraph::LoadFile(const std::string& path) {
+Result<std::shared_ptr<const DecisionGraph>> DecisionGraph::LoadFile(const std::string& path,
+                                                                     features::VelocityStore* velocity) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::NotFound("cannot open decision graph '" + path + "'");
   std::stringstream text;
@@ -382,6 +382,7 @@ Result<std::shared_ptr<const DecisionGraph>> DecisionGraph::LoadFile(const std::
   GraphResolver resolver;
   resolver.base_dir = std::filesystem::path(path).parent_path().string();
   if (resolver.base_dir.empty()) resolver.base_dir = ".";
+  resolver.velocity = velocity;
   return Compile(jdm, path, resolver);
 }
 

@@ -26,6 +26,10 @@
 #include "core/status.h"
 #include "expr/value.h"
 
+namespace credo::features {
+class VelocityStore;
+}
+
 namespace credo::decision {
 
 // How much of its path through the graph an evaluation records.
@@ -70,6 +74,9 @@ struct GraphResolver {
   // Loads the graph a decisionNode names by `key`; when empty, `key` is a
   // file under base_dir.
   std::function<Result<std::shared_ptr<const DecisionGraph>>(const std::string& key)> load_subgraph;
+  // Where `features` nodes read velocity.* counts; null when there is no
+  // store (a graph that needs one then fails to compile).
+  features::VelocityStore* velocity = nullptr;
 };
 
 // A compiled, immutable decision graph.
@@ -83,8 +90,10 @@ class DecisionGraph {
   static Result<std::shared_ptr<const DecisionGraph>> Compile(const nlohmann::json& jdm,
                                                               const std::string& source,
                                                               const GraphResolver& resolver);
-  // Reads and compiles a JDM file; sub-graphs and models resolve against its directory.
-  static Result<std::shared_ptr<const DecisionGraph>> LoadFile(const std::string& path);
+  // Reads and compiles a JDM file; sub-graphs and models resolve against its
+  // directory, velocity features against `velocity` when given.
+  static Result<std::shared_ptr<const DecisionGraph>> LoadFile(const std::string& path,
+                                                               features::VelocityStore* velocity = nullptr);
 
   // Evaluates the graph on `input` (the request JSON as a Value). Errors
   // name the node that failed.

@@ -143,8 +143,8 @@ class StrategyRegistry::Loader {
     int active_version = 0;
   };
 
-  Loader(std::string dir, std::map<std::string, Files> files)
-      : dir_(std::move(dir)), files_(std::move(files)) {}
+  Loader(std::string dir, std::map<std::string, Files> files, features::VelocityStore* velocity)
+      : dir_(std::move(dir)), files_(std::move(files)), velocity_(velocity) {}
 
   Result<std::map<std::string, Strategy, std::less<>>> LoadAll() {
     for (const auto& [name, files] : files_) CREDO_RETURN_IF_ERROR(Load(name).status());
@@ -183,6 +183,7 @@ class StrategyRegistry::Loader {
     if (!IsJdm(jdm)) return Status::Invalid(path.string() + ": not a JDM graph (no \"nodes\")");
     GraphResolver resolver;
     resolver.base_dir = dir_;
+    resolver.velocity = velocity_;
     resolver.load_subgraph = [this](const std::string& key) -> Result<std::shared_ptr<const DecisionGraph>> {
       CREDO_ASSIGN_OR_RETURN(auto sub, Load(std::string(WithoutJsonSuffix(key))));
       return sub->graph;
@@ -197,14 +198,17 @@ class StrategyRegistry::Loader {
 
   const std::string dir_;
   const std::map<std::string, Files> files_;
+  features::VelocityStore* const velocity_;
   std::map<std::string, Strategy, std::less<>> loaded_;
   std::vector<std::string> loading_;  // the chain of strategies being compiled
 };
 
-StrategyRegistry::StrategyRegistry(std::string dir) : dir_(std::move(dir)) {}
+StrategyRegistry::StrategyRegistry(std::string dir, features::VelocityStore* velocity)
+    : dir_(std::move(dir)), velocity_(velocity) {}
 StrategyRegistry::~StrategyRegistry() = default;
 
-Result<std::unique_ptr<StrategyRegistry>> StrategyRegistry::Open(const std::string& dir) {
+Result<std::unique_ptr<StrategyRegistry>> StrategyRegistry::Open(const std::string& dir,
+                                                                 features::VelocityStore* velocity) {
   std::error_code error;
   if (!fs::is_directory(dir, error)) return Status::NotFound("no strategy directory '" + dir + "'");
   std::map<std::string, Loader::Files> found;
@@ -249,9 +253,9 @@ Result<std::unique_ptr<StrategyRegistry>> StrategyRegistry::Open(const std::stri
                               std::to_string(files.active_version) + " of '" + name + "' does not exist");
     }
   }
-  Loader loader(dir, std::move(found));
+  Loader loader(dir, std::move(found), velocity);
   CREDO_ASSIGN_OR_RETURN(auto strategies, loader.LoadAll());
-  std::unique_ptr<StrategyRegistry> registry(new StrategyRegistry(dir));
+  std::unique_ptr<StrategyRegistry> registry(new StrategyRegistry(dir, velocity));
   registry->strategies_ = std::move(strategies);
   return registry;
 }
@@ -292,6 +296,7 @@ std::vector<StrategySummary> StrategyRegistry::List() const {
 GraphResolver StrategyRegistry::Resolver(const std::string& compiling) const {
   GraphResolver resolver;
   resolver.base_dir = dir_;
+  resolver.velocity = velocity_;
   resolver.load_subgraph =
       [this, compiling](const std::string& key) -> Result<std::shared_ptr<const DecisionGraph>> {
     const std::string name(WithoutJsonSuffix(key));

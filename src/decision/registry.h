@@ -54,7 +54,10 @@ class StrategyRegistry {
   // Loads and compiles every version of every strategy in `dir`. Fails,
   // naming the file (and the node and cell for a compile error), when any
   // strategy file or ACTIVE file is broken.
-  static Result<std::unique_ptr<StrategyRegistry>> Open(const std::string& dir);
+  // `velocity`, when given, is where `features` nodes read velocity counts;
+  // it must outlive the registry.
+  static Result<std::unique_ptr<StrategyRegistry>> Open(const std::string& dir,
+                                                        features::VelocityStore* velocity = nullptr);
 
   ~StrategyRegistry();
   StrategyRegistry(const StrategyRegistry&) = delete;
@@ -85,10 +88,11 @@ class StrategyRegistry {
     std::shared_ptr<const StrategyVersion> active;
   };
   class Loader;
-  explicit StrategyRegistry(std::string dir);
+  StrategyRegistry(std::string dir, features::VelocityStore* velocity);
   GraphResolver Resolver(const std::string& compiling) const;
 
   const std::string dir_;
+  features::VelocityStore* const velocity_;
   std::mutex change_mutex_;  // serialises Upload and Activate (files and version numbers)
   mutable std::shared_mutex strategies_mutex_;
   std::map<std::string, Strategy, std::less<>> strategies_;
