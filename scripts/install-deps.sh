@@ -8,9 +8,7 @@ packages=(
   g++ cmake make ninja-build ccache pkg-config git ca-certificates
   # libraries
   tzdata zlib1g-dev libsqlite3-dev nlohmann-json3-dev libeigen3-dev libxgboost-dev libcli11-dev
-  libmicrohttpd-dev libjemalloc-dev librocksdb-dev libyaml-cpp-dev libpqxx-dev
-  # PostgreSQL server: the ledger's second backend, tested against a local cluster
-  postgresql
+  libmicrohttpd-dev libjemalloc-dev librocksdb-dev libyaml-cpp-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev
   # peers for the model benchmark (bench/model_peers.py)
