@@ -55,7 +55,14 @@ if [ -f "$data_dir/home_credit/application.csv.gz" ]; then
     --out "$work/home_credit.jsonl"
   /usr/bin/python3 bench/features_pandas_peer.py --defs examples/home_credit/features --docs "$work/home_credit.jsonl" \
     --credo "$build/credo"
+  echo "== Home Credit: 5-fold CV AUC, application table alone vs with the generated features"
+  /usr/bin/python3 bench/home_credit_features_auc.py --credo "$build/credo" --data-dir "$data_dir"
+else
+  echo "== Home Credit sample not found under $data_dir: skipped"
 fi
+
+echo "== velocity store: events ingested per second, count latency"
+"$build/bench/velocity_bench"
 
 echo "== one-applicant GBDT scoring, native vs XGBoost C API (300 trees)"
 "$build/bench/tree_walker_bench" --benchmark_min_time=1
