@@ -8,6 +8,8 @@
 #include <mutex>
 #include <thread>
 
+#include "sqlite/connection.h"
+
 namespace credo::audit {
 namespace {
 
@@ -53,15 +55,9 @@ constexpr const char* kColumns =
     "decision_id, decided_at_ms, clock_ms, strategy, version, arm, outcome, input_json, output_json, "
     "reasons_json, trace_json, latency_us";
 
-struct CloseConnection {
-  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
-};
-using Connection = std::unique_ptr<sqlite3, CloseConnection>;
-
-struct FinalizeStatement {
-  void operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
-};
-using Statement = std::unique_ptr<sqlite3_stmt, FinalizeStatement>;
+using sqlite::ColumnText;
+using sqlite::Connection;
+using sqlite::Statement;
 
 // Resets a cached statement and drops its bindings when a call is done with it.
 class StatementUse {
@@ -78,69 +74,22 @@ class StatementUse {
   sqlite3_stmt* statement_;
 };
 
-// A Status for SQLite result `rc` while `doing` something to the log at `path`.
-Status SqliteError(sqlite3* db, int rc, std::string_view doing, const std::string& path) {
-  std::string message(doing);
-  message += ": ";
-  message += db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-  switch (rc & 0xFF) {
-    case SQLITE_NOTADB:
-    case SQLITE_CORRUPT:
-      return Status::Invalid(std::move(message), path);
-    case SQLITE_CANTOPEN:
-    case SQLITE_IOERR:
-    case SQLITE_FULL:
-    case SQLITE_READONLY:
-    case SQLITE_PERM:
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return Status::Io(std::move(message), path);
-    default:
-      return Status(ErrorCode::kInternal, std::move(message), path);
-  }
-}
-
-Result<Connection> OpenConnection(const std::string& path, int flags) {
-  sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
-  Connection db(raw);
-  if (rc != SQLITE_OK) return SqliteError(db.get(), rc, "cannot open decision log", path);
-  sqlite3_extended_result_codes(db.get(), 1);
-  sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
-  return db;
-}
-
-Result<Statement> Prepare(sqlite3* db, const std::string& sql, const std::string& path) {
-  sqlite3_stmt* raw = nullptr;
-  const int rc = sqlite3_prepare_v3(db, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
-  Statement statement(raw);
-  if (rc != SQLITE_OK) return SqliteError(db, rc, "cannot prepare '" + sql + "'", path);
-  return statement;
-}
-
-Status Execute(sqlite3* db, const char* sql, const std::string& path) {
-  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) return SqliteError(db, rc, std::string("cannot run '") + sql + "'", path);
-  return Status::Ok();
+// A connection to the log at `path`.
+Result<Connection> OpenConnection(const std::string& path, sqlite::OpenMode mode) {
+  return sqlite::Open(path, mode, kBusyTimeoutMs, "decision log");
 }
 
 // `sql` prepared and stepped to its first row, which the caller reads.
 Result<Statement> QueryRow(sqlite3* db, const char* sql, const std::string& path) {
-  CREDO_ASSIGN_OR_RETURN(Statement statement, Prepare(db, sql, path));
+  CREDO_ASSIGN_OR_RETURN(Statement statement, sqlite::Prepare(db, sql, path));
   const int rc = sqlite3_step(statement.get());
-  if (rc != SQLITE_ROW) return SqliteError(db, rc, std::string("cannot run '") + sql + "'", path);
+  if (rc != SQLITE_ROW) return sqlite::Error(db, rc, std::string("cannot run '") + sql + "'", path);
   return statement;
 }
 
 Result<int64_t> QueryInteger(sqlite3* db, const char* sql, const std::string& path) {
   CREDO_ASSIGN_OR_RETURN(Statement row, QueryRow(db, sql, path));
   return sqlite3_column_int64(row.get(), 0);
-}
-
-// Column `column` of the current row as text, "" for NULL.
-std::string ColumnText(sqlite3_stmt* statement, int column) {
-  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, column));
-  return text != nullptr ? std::string(text, sqlite3_column_bytes(statement, column)) : std::string();
 }
 
 // The record in the current row of a statement that selects kColumns.
@@ -198,15 +147,11 @@ Status PrepareSchema(sqlite3* db, const std::string& path) {
                            path);
   }
   if (schema_version == kSchemaVersion) return Status::Ok();
-  CREDO_RETURN_IF_ERROR(Execute(db, "BEGIN IMMEDIATE", path));
   const std::string create = std::string(kCreateSchema) +
                              "PRAGMA application_id = " + std::to_string(kApplicationId) +
-                             "; PRAGMA user_version = " + std::to_string(kSchemaVersion) + "; COMMIT;";
-  const Status created = Execute(db, create.c_str(), path);
-  if (!created.ok() && sqlite3_get_autocommit(db) == 0) {
-    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-  }
-  return created;
+                             "; PRAGMA user_version = " + std::to_string(kSchemaVersion) + ";";
+  return sqlite::Transaction(
+      db, [&] { return sqlite::Exec(db, create, path); }, path);
 }
 
 }  // namespace
@@ -304,7 +249,7 @@ Status DecisionLog::State::Step(sqlite3_stmt* statement, std::string_view doing)
   StatementUse use(statement);
   const int rc = sqlite3_step(statement);
   if (rc == SQLITE_DONE) return Status::Ok();
-  return SqliteError(writer.get(), rc, doing, path);
+  return sqlite::Error(writer.get(), rc, doing, path);
 }
 
 void DecisionLog::State::CommitBatch(const std::vector<PendingAppend*>& batch) {
@@ -326,15 +271,14 @@ void DecisionLog::State::CommitBatch(const std::vector<PendingAppend*>& batch) {
         append.statuses[r] = Status::Invalid(
             "decision '" + record.decision_id + "' refused: " + sqlite3_errmsg(writer.get()), path);
       } else if (rc != SQLITE_DONE) {
-        failure = SqliteError(writer.get(), rc, "cannot record decision '" + record.decision_id + "'", path);
+        failure =
+            sqlite::Error(writer.get(), rc, "cannot record decision '" + record.decision_id + "'", path);
       }
     }
   }
   if (failure.ok()) failure = Step(commit.get(), "cannot commit decisions");
-  if (!failure.ok() && sqlite3_get_autocommit(writer.get()) == 0) {
-    sqlite3_exec(writer.get(), "ROLLBACK", nullptr, nullptr, nullptr);
-  }
   if (failure.ok()) return;
+  sqlite::Rollback(writer.get());
   for (PendingAppend* append : batch) {
     for (Status& status : append->statuses) {
       if (status.ok()) status = failure;
@@ -348,11 +292,11 @@ DecisionLog::~DecisionLog() = default;
 Result<std::unique_ptr<DecisionLog>> DecisionLog::Open(const std::string& path) {
   auto state = std::make_unique<State>();
   state->path = path;
-  CREDO_ASSIGN_OR_RETURN(state->writer, OpenConnection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
+  CREDO_ASSIGN_OR_RETURN(state->writer, OpenConnection(path, sqlite::OpenMode::kCreate));
   sqlite3* writer = state->writer.get();
   // A new file gets 16 KiB pages: a typical record (2 KiB of JSON) would
   // leave half of each 4 KiB page empty. No effect on an existing file.
-  CREDO_RETURN_IF_ERROR(Execute(writer, "PRAGMA page_size = 16384", path));
+  CREDO_RETURN_IF_ERROR(sqlite::Exec(writer, "PRAGMA page_size = 16384", path));
   // The first statement reads the file: a file that is not a database fails here.
   CREDO_ASSIGN_OR_RETURN(Statement wal, QueryRow(writer, "PRAGMA journal_mode = WAL", path));
   const std::string journal_mode = ColumnText(wal.get(), 0);
@@ -360,32 +304,34 @@ Result<std::unique_ptr<DecisionLog>> DecisionLog::Open(const std::string& path) 
   if (journal_mode != "wal") {
     return Status::Io("cannot switch the decision log to WAL (journal mode is '" + journal_mode + "')", path);
   }
-  CREDO_RETURN_IF_ERROR(Execute(writer, "PRAGMA synchronous = NORMAL", path));
+  CREDO_RETURN_IF_ERROR(sqlite::Exec(writer, "PRAGMA synchronous = NORMAL", path));
   CREDO_RETURN_IF_ERROR(PrepareSchema(writer, path));
-  CREDO_ASSIGN_OR_RETURN(state->begin, Prepare(writer, "BEGIN IMMEDIATE", path));
-  CREDO_ASSIGN_OR_RETURN(state->commit, Prepare(writer, "COMMIT", path));
+  CREDO_ASSIGN_OR_RETURN(state->begin, sqlite::Prepare(writer, "BEGIN IMMEDIATE", path));
+  CREDO_ASSIGN_OR_RETURN(state->commit, sqlite::Prepare(writer, "COMMIT", path));
   CREDO_ASSIGN_OR_RETURN(state->insert,
-                         Prepare(writer,
-                                 std::string("INSERT INTO decisions (") + kColumns +
-                                     ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                                 path));
+                         sqlite::Prepare(writer,
+                                         std::string("INSERT INTO decisions (") + kColumns +
+                                             ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                                         path));
 
-  CREDO_ASSIGN_OR_RETURN(state->checkpointer, OpenConnection(path, SQLITE_OPEN_READWRITE));
+  CREDO_ASSIGN_OR_RETURN(state->checkpointer, OpenConnection(path, sqlite::OpenMode::kReadWrite));
   // A connection finds the WAL only once it reads the database.
-  CREDO_RETURN_IF_ERROR(Execute(state->checkpointer.get(), "SELECT count(*) FROM sqlite_master", path));
+  CREDO_RETURN_IF_ERROR(sqlite::Exec(state->checkpointer.get(), "SELECT count(*) FROM sqlite_master", path));
   sqlite3_wal_hook(writer, &State::OnWalCommit, state.get());  // replaces SQLite's automatic checkpoint
   state->checkpoint_thread = std::thread([raw = state.get()] { raw->RunCheckpoints(); });
 
-  CREDO_ASSIGN_OR_RETURN(state->reader, OpenConnection(path, SQLITE_OPEN_READONLY));
+  CREDO_ASSIGN_OR_RETURN(state->reader, OpenConnection(path, sqlite::OpenMode::kReadOnly));
   sqlite3* reader = state->reader.get();
   const std::string select = std::string("SELECT ") + kColumns + " FROM decisions ";
-  CREDO_ASSIGN_OR_RETURN(state->find, Prepare(reader, select + "WHERE decision_id = ?1", path));
+  CREDO_ASSIGN_OR_RETURN(state->find, sqlite::Prepare(reader, select + "WHERE decision_id = ?1", path));
   CREDO_ASSIGN_OR_RETURN(
       state->recent_of_strategy,
-      Prepare(reader, select + "WHERE strategy = ?1 ORDER BY decided_at_ms DESC, seq DESC LIMIT ?2", path));
-  CREDO_ASSIGN_OR_RETURN(state->recent_of_all,
-                         Prepare(reader, select + "ORDER BY decided_at_ms DESC, seq DESC LIMIT ?1", path));
-  CREDO_ASSIGN_OR_RETURN(state->count, Prepare(reader, "SELECT count(*) FROM decisions", path));
+      sqlite::Prepare(reader, select + "WHERE strategy = ?1 ORDER BY decided_at_ms DESC, seq DESC LIMIT ?2",
+                      path));
+  CREDO_ASSIGN_OR_RETURN(
+      state->recent_of_all,
+      sqlite::Prepare(reader, select + "ORDER BY decided_at_ms DESC, seq DESC LIMIT ?1", path));
+  CREDO_ASSIGN_OR_RETURN(state->count, sqlite::Prepare(reader, "SELECT count(*) FROM decisions", path));
   return std::unique_ptr<DecisionLog>(new DecisionLog(std::move(state)));
 }
 
@@ -439,8 +385,8 @@ Result<std::optional<DecisionRecord>> DecisionLog::Find(std::string_view decisio
   const int rc = sqlite3_step(find);
   if (rc == SQLITE_DONE) return std::optional<DecisionRecord>();
   if (rc != SQLITE_ROW) {
-    return SqliteError(state_->reader.get(), rc, "cannot find decision '" + std::string(decision_id) + "'",
-                       state_->path);
+    return sqlite::Error(state_->reader.get(), rc, "cannot find decision '" + std::string(decision_id) + "'",
+                         state_->path);
   }
   return std::optional<DecisionRecord>(ReadRecord(find));
 }
@@ -460,9 +406,9 @@ Result<std::vector<DecisionRecord>> DecisionLog::Recent(std::string_view strateg
   int rc;
   while ((rc = sqlite3_step(recent)) == SQLITE_ROW) records.push_back(ReadRecord(recent));
   if (rc != SQLITE_DONE) {
-    return SqliteError(state_->reader.get(), rc,
-                       "cannot list recent decisions of strategy '" + std::string(strategy) + "'",
-                       state_->path);
+    return sqlite::Error(state_->reader.get(), rc,
+                         "cannot list recent decisions of strategy '" + std::string(strategy) + "'",
+                         state_->path);
   }
   return records;
 }
@@ -472,7 +418,9 @@ Result<int64_t> DecisionLog::Count() {
   sqlite3_stmt* count = state_->count.get();
   StatementUse use(count);
   const int rc = sqlite3_step(count);
-  if (rc != SQLITE_ROW) return SqliteError(state_->reader.get(), rc, "cannot count decisions", state_->path);
+  if (rc != SQLITE_ROW) {
+    return sqlite::Error(state_->reader.get(), rc, "cannot count decisions", state_->path);
+  }
   return sqlite3_column_int64(count, 0);
 }
 

@@ -5,6 +5,8 @@
 #include <map>
 #include <string_view>
 
+#include "sqlite/connection.h"
+
 namespace credo::ledger {
 namespace {
 
@@ -12,6 +14,10 @@ namespace {
 constexpr int64_t kApplicationId = 0x43524C47;
 constexpr int64_t kSchemaVersion = 1;
 constexpr int kBusyTimeoutMs = 10'000;
+// Starts the message of every SQLite error of the ledger.
+constexpr std::string_view kLabel = "ledger: ";
+
+using sqlite::ColumnText;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE loans(
@@ -42,21 +48,11 @@ CREATE INDEX lines_by_loan ON lines(loan_id, account);
 CREATE TABLE requests(key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, result TEXT NOT NULL) WITHOUT ROWID;
 )sql";
 
-struct CloseConnection {
-  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
-};
-struct FinalizeStatement {
-  void operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
-};
-using Statement = std::unique_ptr<sqlite3_stmt, FinalizeStatement>;
-
 class SqliteStore final : public LedgerStore {
  public:
-  SqliteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  SqliteStore(sqlite::Connection db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
 
   Status Init() {
-    sqlite3_extended_result_codes(db_.get(), 1);
-    sqlite3_busy_timeout(db_.get(), kBusyTimeoutMs);
     CREDO_RETURN_IF_ERROR(Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON"));
     CREDO_ASSIGN_OR_RETURN(const int64_t app_id, QueryInt("PRAGMA application_id"));
     CREDO_ASSIGN_OR_RETURN(const int64_t version, QueryInt("PRAGMA user_version"));
@@ -79,13 +75,7 @@ class SqliteStore final : public LedgerStore {
   }
 
   Status Transaction(const std::function<Status()>& body) override {
-    CREDO_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-    Status status = body();
-    if (status.ok()) status = Exec("COMMIT");
-    if (!status.ok() && sqlite3_get_autocommit(db_.get()) == 0) {
-      sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
-    }
-    return status;
+    return sqlite::Transaction(db_.get(), body, path_, kLabel);
   }
 
   Result<std::optional<StoredRequest>> FindRequest(const std::string& key) override {
@@ -94,7 +84,7 @@ class SqliteStore final : public LedgerStore {
     BindText(s, 1, key);
     CREDO_ASSIGN_OR_RETURN(const bool row, Step(s));
     if (!row) return std::optional<StoredRequest>();
-    StoredRequest found{key, Text(s, 0), Text(s, 1)};
+    StoredRequest found{key, ColumnText(s, 0), ColumnText(s, 1)};
     sqlite3_reset(s);
     return std::optional<StoredRequest>(std::move(found));
   }
@@ -171,19 +161,19 @@ class SqliteStore final : public LedgerStore {
     if (!found) return std::optional<LoanRecord>();
     LoanRecord loan;
     loan.id = id;
-    loan.product = Text(s, 0);
+    loan.product = ColumnText(s, 0);
     lending::LoanTerms& t = loan.terms;
-    CREDO_ASSIGN_OR_RETURN(t.method, lending::ParseRepaymentMethod(Text(s, 1)));
+    CREDO_ASSIGN_OR_RETURN(t.method, lending::ParseRepaymentMethod(ColumnText(s, 1)));
     t.principal_fen = sqlite3_column_int64(s, 2);
     t.term_months = sqlite3_column_int(s, 3);
     t.interest_annual_bps = sqlite3_column_int64(s, 4);
     t.flat_fee_annual_bps = sqlite3_column_int64(s, 5);
     t.upfront_fee_fen = sqlite3_column_int64(s, 6);
     t.merchant_discount_fen = sqlite3_column_int64(s, 7);
-    CREDO_ASSIGN_OR_RETURN(t.rounding, lending::ParseRoundingMode(Text(s, 8)));
-    CREDO_ASSIGN_OR_RETURN(t.start, CivilDate::Parse(Text(s, 9)));
+    CREDO_ASSIGN_OR_RETURN(t.rounding, lending::ParseRoundingMode(ColumnText(s, 8)));
+    CREDO_ASSIGN_OR_RETURN(t.start, CivilDate::Parse(ColumnText(s, 9)));
     loan.apr_irr_bps = sqlite3_column_int64(s, 10);
-    CREDO_ASSIGN_OR_RETURN(loan.status, ParseLoanStatus(Text(s, 11)));
+    CREDO_ASSIGN_OR_RETURN(loan.status, ParseLoanStatus(ColumnText(s, 11)));
     loan.customer_credit_fen = sqlite3_column_int64(s, 12);
     sqlite3_reset(s);
 
@@ -199,7 +189,7 @@ class SqliteStore final : public LedgerStore {
       if (!row) break;
       LoanInstallment i;
       i.plan.number = sqlite3_column_int(ins, 0);
-      CREDO_ASSIGN_OR_RETURN(i.plan.due_date, CivilDate::Parse(Text(ins, 1)));
+      CREDO_ASSIGN_OR_RETURN(i.plan.due_date, CivilDate::Parse(ColumnText(ins, 1)));
       int64_t* fields[] = {&i.plan.principal_fen,
                            &i.plan.interest_fen,
                            &i.plan.fee_fen,
@@ -295,14 +285,14 @@ class SqliteStore final : public LedgerStore {
       if (entries.empty() || entries.back().id != id) {
         JournalEntry entry;
         entry.id = id;
-        entry.kind = Text(s, 1);
+        entry.kind = ColumnText(s, 1);
         entry.loan_id = loan_id;
-        CREDO_ASSIGN_OR_RETURN(entry.business_date, CivilDate::Parse(Text(s, 2)));
-        entry.request_key = Text(s, 3);
+        CREDO_ASSIGN_OR_RETURN(entry.business_date, CivilDate::Parse(ColumnText(s, 2)));
+        entry.request_key = ColumnText(s, 3);
         entries.push_back(std::move(entry));
       }
       JournalLine line;
-      CREDO_ASSIGN_OR_RETURN(line.account, ParseAccount(Text(s, 4)));
+      CREDO_ASSIGN_OR_RETURN(line.account, ParseAccount(ColumnText(s, 4)));
       line.loan_id = sqlite3_column_int64(s, 5);
       line.debit_fen = sqlite3_column_int64(s, 6);
       line.credit_fen = sqlite3_column_int64(s, 7);
@@ -342,31 +332,7 @@ class SqliteStore final : public LedgerStore {
   }
 
  private:
-  Status Error(int rc, std::string_view doing) {
-    std::string message = "ledger: " + std::string(doing) + ": " + sqlite3_errmsg(db_.get());
-    switch (rc & 0xFF) {
-      case SQLITE_NOTADB:
-      case SQLITE_CORRUPT:
-        return Status::Invalid(std::move(message), path_);
-      case SQLITE_CANTOPEN:
-      case SQLITE_IOERR:
-      case SQLITE_FULL:
-      case SQLITE_READONLY:
-      case SQLITE_PERM:
-      case SQLITE_BUSY:
-      case SQLITE_LOCKED:
-        return Status::Io(std::move(message), path_);
-      case SQLITE_CONSTRAINT:
-        return Status(ErrorCode::kConflict, std::move(message), path_);
-      default:
-        return Status(ErrorCode::kInternal, std::move(message), path_);
-    }
-  }
-
-  Status Exec(const std::string& sql) {
-    const int rc = sqlite3_exec(db_.get(), sql.c_str(), nullptr, nullptr, nullptr);
-    return rc == SQLITE_OK ? Status::Ok() : Error(rc, "cannot run '" + sql.substr(0, 60) + "'");
-  }
+  Status Exec(const std::string& sql) { return sqlite::Exec(db_.get(), sql, path_, kLabel); }
 
   Result<int64_t> QueryInt(const std::string& sql) {
     CREDO_ASSIGN_OR_RETURN(sqlite3_stmt * s, Cached(sql));
@@ -380,10 +346,7 @@ class SqliteStore final : public LedgerStore {
   Result<sqlite3_stmt*> Cached(const std::string& sql) {
     auto it = statements_.find(sql);
     if (it == statements_.end()) {
-      sqlite3_stmt* raw = nullptr;
-      const int rc = sqlite3_prepare_v3(db_.get(), sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
-      Statement statement(raw);
-      if (rc != SQLITE_OK) return Error(rc, "cannot prepare '" + sql + "'");
+      CREDO_ASSIGN_OR_RETURN(sqlite::Statement statement, sqlite::Prepare(db_.get(), sql, path_, kLabel));
       it = statements_.emplace(sql, std::move(statement)).first;
     }
     sqlite3_reset(it->second.get());
@@ -397,7 +360,8 @@ class SqliteStore final : public LedgerStore {
     if (rc == SQLITE_ROW) return true;
     sqlite3_reset(s);
     if (rc == SQLITE_DONE) return false;
-    return Error(rc, "cannot run '" + std::string(sqlite3_sql(s)).substr(0, 60) + "'");
+    return sqlite::Error(db_.get(), rc, "cannot run '" + std::string(sqlite3_sql(s)).substr(0, 60) + "'",
+                         path_, kLabel);
   }
 
   Status StepDone(sqlite3_stmt* s) {
@@ -413,7 +377,7 @@ class SqliteStore final : public LedgerStore {
       CREDO_ASSIGN_OR_RETURN(const bool row, Step(s));
       if (!row) break;
       AccountTotals t;
-      CREDO_ASSIGN_OR_RETURN(t.account, ParseAccount(Text(s, 0)));
+      CREDO_ASSIGN_OR_RETURN(t.account, ParseAccount(ColumnText(s, 0)));
       t.loan_id = sqlite3_column_int64(s, 1);
       t.debit_fen = sqlite3_column_int64(s, 2);
       t.credit_fen = sqlite3_column_int64(s, 3);
@@ -426,27 +390,17 @@ class SqliteStore final : public LedgerStore {
     sqlite3_bind_text64(s, parameter, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
   }
 
-  static std::string Text(sqlite3_stmt* s, int column) {
-    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(s, column));
-    return text != nullptr ? std::string(text, sqlite3_column_bytes(s, column)) : std::string();
-  }
-
-  std::unique_ptr<sqlite3, CloseConnection> db_;
+  sqlite::Connection db_;
   std::string path_;
-  std::map<std::string, Statement, std::less<>> statements_;
+  std::map<std::string, sqlite::Statement, std::less<>> statements_;
 };
 
 }  // namespace
 
 Result<std::unique_ptr<LedgerStore>> OpenSqliteStore(const std::string& path) {
-  sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-  auto store = std::make_unique<SqliteStore>(raw, path);
-  if (rc != SQLITE_OK) {
-    return Status::Io(std::string("cannot open ledger: ") + (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)),
-                      path);
-  }
+  CREDO_ASSIGN_OR_RETURN(sqlite::Connection db,
+                         sqlite::Open(path, sqlite::OpenMode::kCreate, kBusyTimeoutMs, "ledger"));
+  auto store = std::make_unique<SqliteStore>(std::move(db), path);
   CREDO_RETURN_IF_ERROR(store->Init());
   return std::unique_ptr<LedgerStore>(std::move(store));
 }
