@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "decision/node.h"
+#include "decision/table_index.h"
 #include "decision/value_ops.h"
 
 namespace credo::decision {
@@ -50,6 +51,11 @@ class DecisionTable final : public NodeHandler {
   std::vector<OutputColumn> outputs;
   std::vector<Rule> rules;
 
+  // Tables with at least this many rules get an index when a column allows it.
+  static constexpr size_t kMinRulesToIndex = 8;
+  std::optional<size_t> indexed_column;
+  TableIndex index;
+
   Result<Value> Run(const Value& input, NodeRun& run, Value* matched) const override {
     // Each column's value, computed once on first use; a field that fails
     // to evaluate fails every rule that tests it (as in ZEN).
@@ -57,18 +63,55 @@ class DecisionTable final : public NodeHandler {
     std::vector<char> field_failed(inputs.size(), 0);
     expr::Array results;
     expr::Array hits;
-    for (size_t r = 0; r < rules.size(); ++r) {
+    bool done = false;
+    // Tries rule r; true once the hit policy needs no more rules.
+    auto try_rule = [&](size_t r) {
       std::optional<Value> output = Apply(rules[r], input, run, field_values, field_failed);
-      if (!output) continue;
+      if (!output) return false;
       if (matched) hits.push_back(Hit(r));
-      if (!collect) {
-        if (matched) *matched = Value(std::move(hits));
-        return *output;
-      }
       results.push_back(std::move(*output));
+      done = !collect;
+      return done;
+    };
+    const Value* key =
+        indexed_column ? FieldValue(*indexed_column, input, run, field_values, field_failed) : nullptr;
+    if (!key || !index.ForEachCandidate(*key, try_rule)) {
+      for (size_t r = 0; r < rules.size(); ++r) {
+        if (try_rule(r)) break;
+      }
     }
     if (matched) *matched = Value(std::move(hits));
-    return collect ? Value(std::move(results)) : Value();
+    if (collect) return Value(std::move(results));
+    return done ? results.front() : Value();
+  }
+
+  // Indexes the column that narrows the rules most: among those whose cells
+  // are all blank or equality literals (and not all blank), the one with the
+  // fewest blank cells. Rules without a cell in it never match and are left out.
+  void BuildIndex() {
+    if (rules.size() < kMinRulesToIndex) return;
+    size_t fewest_blanks = rules.size();
+    for (size_t c = 0; c < inputs.size(); ++c) {
+      if (!inputs[c].field) continue;  // cells are whole conditions
+      size_t blanks = 0;
+      bool qualifies = true;
+      for (const Rule& rule : rules) {
+        const Cell& cell = rule.inputs[c];
+        blanks += cell.state == Cell::State::kBlank;
+        if (cell.state == Cell::State::kSet && !cell.expression->EqualityLiterals()) qualifies = false;
+      }
+      if (qualifies && blanks < fewest_blanks) {
+        fewest_blanks = blanks;
+        indexed_column = c;
+      }
+    }
+    if (!indexed_column) return;
+    for (size_t r = 0; r < rules.size(); ++r) {
+      const Cell& cell = rules[r].inputs[*indexed_column];
+      if (cell.state == Cell::State::kBlank) index.AddBlank(static_cast<uint32_t>(r));
+      if (cell.state == Cell::State::kSet)
+        index.AddLiterals(static_cast<uint32_t>(r), *cell.expression->EqualityLiterals());
+    }
   }
 
  private:
@@ -76,6 +119,22 @@ class DecisionTable final : public NodeHandler {
     Object hit{{"index", Value::Int(static_cast<int64_t>(r))}, {"_id", Value(rules[r].id)}};
     if (!rules[r].description.empty()) hit.emplace_back("_description", Value(rules[r].description));
     return Value(std::move(hit));
+  }
+
+  // Column c's value for `input`, evaluated on first use; nullptr when its
+  // field fails to evaluate.
+  const Value* FieldValue(size_t c, const Value& input, NodeRun& run,
+                          std::vector<std::optional<Value>>& field_values,
+                          std::vector<char>& field_failed) const {
+    if (!field_values[c] && !field_failed[c]) {
+      auto v = inputs[c].field->Evaluate(input, run.eval);
+      if (v.ok()) {
+        field_values[c] = std::move(v).value();
+      } else {
+        field_failed[c] = 1;
+      }
+    }
+    return field_failed[c] ? nullptr : &*field_values[c];
   }
 
   // The rule's output when every input cell holds, nothing otherwise.
@@ -88,16 +147,8 @@ class DecisionTable final : public NodeHandler {
       if (cell.state == Cell::State::kBlank) continue;
       expr::EvalContext context = run.eval;
       if (inputs[c].field) {
-        if (!field_values[c] && !field_failed[c]) {
-          auto v = inputs[c].field->Evaluate(input, run.eval);
-          if (v.ok()) {
-            field_values[c] = std::move(v).value();
-          } else {
-            field_failed[c] = 1;
-          }
-        }
-        if (field_failed[c]) return std::nullopt;
-        context.dollar = &*field_values[c];
+        context.dollar = FieldValue(c, input, run, field_values, field_failed);
+        if (!context.dollar) return std::nullopt;
       }
       auto holds = cell.expression->Evaluate(input, context);
       if (!holds.ok() || !holds->is_bool() || !holds->as_bool()) return std::nullopt;
@@ -175,6 +226,7 @@ Result<std::unique_ptr<NodeHandler>> CompileDecisionTable(const NodeSource& sour
     }
     table->rules.push_back(std::move(rule));
   }
+  table->BuildIndex();
   return std::unique_ptr<NodeHandler>(std::move(table));
 }
 

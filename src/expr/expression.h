@@ -10,8 +10,10 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/status.h"
 #include "expr/value.h"
@@ -41,6 +43,11 @@ class CompiledExpression {
   Result<Value> Evaluate(const Value& input, const EvalContext& context) const;
   // The source text, as compiled.
   const std::string& text() const;
+  // For a unary test that only compares `$` by equality with string, number
+  // or bool literals (`'A'`, `1.5`, `true`, or a list `'A', 'B'`), those
+  // literals: the test holds exactly when `$ == ` one of them. nullopt for
+  // any other test (ranges, `$` expressions, null or array literals...).
+  std::optional<std::vector<Value>> EqualityLiterals() const;
 
  private:
   friend Result<CompiledExpression> CompileStandard(std::string_view);

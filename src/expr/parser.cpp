@@ -859,6 +859,27 @@ Result<CompiledExpression> CompileUnary(std::string_view text) {
 
 const std::string& CompiledExpression::text() const { return program_->text; }
 
+namespace {
+// Adds the literals of `n` when it is `$ == literal` (an entry matched
+// against `$` that is a scalar literal) or an `or` of such; false otherwise.
+bool CollectEqualityLiterals(const Node& n, std::vector<Value>& out) {
+  if (n.kind == NodeKind::kOr) {
+    return CollectEqualityLiterals(n.children[0], out) && CollectEqualityLiterals(n.children[1], out);
+  }
+  if (n.kind != NodeKind::kUnaryTest || n.a || n.children[0].kind != NodeKind::kLiteral) return false;
+  const Value& literal = n.children[0].literal;
+  if (!literal.is_string() && !literal.is_number() && !literal.is_bool()) return false;
+  out.push_back(literal);
+  return true;
+}
+}  // namespace
+
+std::optional<std::vector<Value>> CompiledExpression::EqualityLiterals() const {
+  std::vector<Value> literals;
+  if (!program_->unary || !CollectEqualityLiterals(program_->root, literals)) return std::nullopt;
+  return literals;
+}
+
 Result<Value> CompiledExpression::Evaluate(const Value& input, const EvalContext& context) const {
   try {
     return EvaluateProgram(*program_, input, context);

@@ -146,7 +146,9 @@ TEST(RecordPredicate, NativeConditionsGiveZensAnswer) {
       }
     }
     // Each condition must be exercised both ways on the random records.
-    if (std::string(c.text) != "n in []") EXPECT_GT(matches, 0) << c.text;
+    if (std::string(c.text) != "n in []") {
+      EXPECT_GT(matches, 0) << c.text;
+    }
   }
 }
 
