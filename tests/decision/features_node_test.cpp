@@ -13,6 +13,7 @@
 
 #include "decision/graph.h"
 #include "features/feature_table.h"
+#include "features_graph.h"
 
 namespace credo::decision {
 namespace {
@@ -89,16 +90,7 @@ json RandomDocument(std::mt19937_64& rng, int id) {
 }
 
 std::shared_ptr<const DecisionGraph> FeaturesGraph(const json& config) {
-  const json graph = {{"nodes",
-                       {{{"id", "in"}, {"type", "inputNode"}, {"name", "request"}},
-                        {{"id", "f"},
-                         {"type", "customNode"},
-                         {"name", "features"},
-                         {"content", {{"kind", "features"}, {"config", config}}}},
-                        {{"id", "out"}, {"type", "outputNode"}, {"name", "response"}}}},
-                      {"edges",
-                       {{{"id", "1"}, {"sourceId", "in"}, {"targetId", "f"}},
-                        {{"id", "2"}, {"sourceId", "f"}, {"targetId", "out"}}}}};
+  const json graph = FeaturesJdm(config);
   auto compiled = DecisionGraph::Compile(graph, "features_test.json", {});
   EXPECT_TRUE(compiled.ok()) << compiled.status().ToString();
   return compiled.ok() ? *compiled : nullptr;

@@ -8,6 +8,7 @@
 
 #include "decision/graph.h"
 #include "features/velocity_rocksdb.h"
+#include "features_graph.h"
 
 namespace credo::decision {
 namespace {
@@ -20,17 +21,7 @@ constexpr int64_t kHourMs = 3'600'000;
 constexpr int64_t kNowMs = 20269LL * 24 * kHourMs + 12 * kHourMs;
 
 json Graph(const json& velocity) {
-  const json config = {{"defs", CREDO_SOURCE_DIR "/examples/features/applicant"}, {"velocity", velocity}};
-  return {{"nodes",
-           {{{"id", "in"}, {"type", "inputNode"}, {"name", "request"}},
-            {{"id", "f"},
-             {"type", "customNode"},
-             {"name", "features"},
-             {"content", {{"kind", "features"}, {"config", config}}}},
-            {{"id", "out"}, {"type", "outputNode"}, {"name", "response"}}}},
-          {"edges",
-           {{{"id", "1"}, {"sourceId", "in"}, {"targetId", "f"}},
-            {{"id", "2"}, {"sourceId", "f"}, {"targetId", "out"}}}}};
+  return FeaturesJdm({{"defs", CREDO_SOURCE_DIR "/examples/features/applicant"}, {"velocity", velocity}});
 }
 
 class VelocityNodeTest : public ::testing::Test {
