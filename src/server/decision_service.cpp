@@ -136,7 +136,7 @@ void DecisionService::DecideAsync(std::string_view strategy_name, std::string_vi
   std::string outcome = record.outcome;
   recorder_.Submit(std::move(record), [this, start, reply = std::move(reply), answer = std::move(answer),
                                        strategy = (*strategy)->name,
-                                       outcome = std::move(outcome)](Status recorded) mutable {
+                                       outcome = std::move(outcome)](const Status& recorded) mutable {
     if (!recorded.ok()) {
       return answer(ErrorReply(500, "audit_failed",
                                "the decision was not recorded, so it is not answered: " + recorded.ToString(),
