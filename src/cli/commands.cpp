@@ -26,6 +26,7 @@ int Run(int argc, char** argv) {
   AddFeaturesCommands(app, &action);
   AddLoanCommands(app, &action);
   AddLedgerCommands(app, &action);
+  AddEodCommand(app, &action);
 
   try {
     app.parse(argc, argv);

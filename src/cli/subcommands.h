@@ -33,6 +33,7 @@ void AddDecisionCommands(CLI::App& app, Action* action);  // credo decision repl
 void AddStrategyCommands(CLI::App& app, Action* action);  // credo strategy backtest
 void AddLoanCommands(CLI::App& app, Action* action);      // credo loan schedule|open|repay|show
 void AddLedgerCommands(CLI::App& app, Action* action);    // credo ledger check|trial-balance
+void AddEodCommand(CLI::App& app, Action* action);        // credo eod
 void AddFeaturesCommands(CLI::App& app, Action* action);  // credo features list|build|docs|ingest
 // Subcommands of the `credo features` group (`features` is the group's App).
 void AddFeaturesDocsCommand(CLI::App& features, Action* action);    // credo features docs

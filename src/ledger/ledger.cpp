@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 
+#include "ledger/posting.h"
+
 namespace credo::ledger {
 namespace {
 
@@ -38,23 +40,6 @@ std::string OpenFingerprint(const OpenLoanRequest& r) {
 std::string RepayFingerprint(const RepaymentRequest& r) {
   return "repay loan=" + std::to_string(r.loan_id) + " amount_fen=" + std::to_string(r.amount_fen) +
          " date=" + r.date.ToString();
-}
-
-// Validates and stores `entry`; returns its id.
-Result<int64_t> Post(LedgerStore& store, const JournalEntry& entry) {
-  CREDO_RETURN_IF_ERROR(ValidateEntry(entry));
-  return store.InsertEntry(entry);
-}
-
-// Appends Dr `debit` / Cr `credit` for `fen` when it is positive.
-void AddPair(JournalEntry& entry, Account debit, Account credit, int64_t fen) {
-  if (fen <= 0) return;
-  entry.lines.push_back({debit, entry.loan_id, fen, 0});
-  entry.lines.push_back({credit, entry.loan_id, 0, fen});
-}
-
-void AddCredit(JournalEntry& entry, Account account, int64_t fen) {
-  if (fen > 0) entry.lines.push_back({account, entry.loan_id, 0, fen});
 }
 
 json AllocationJson(const Allocation& a) {
@@ -133,18 +118,10 @@ Result<RepaymentResult> Ledger::Repay(const RepaymentRequest& request) {
 
     const Allocation split = AllocatePayment(loan.installments, request.amount_fen, DefaultAllocationOrder());
     // Interest and fees paid beyond what was recognised become income now.
-    JournalEntry recognition{0, "recognition", loan.id, request.date, request.request_key, {}};
-    int64_t interest_fen = 0;
-    int64_t fee_fen = 0;
-    for (LoanInstallment& i : loan.installments) {
-      interest_fen += std::max<int64_t>(0, i.interest_paid_fen - i.interest_recognised_fen);
-      fee_fen += std::max<int64_t>(0, i.fee_paid_fen - i.fee_recognised_fen);
-      i.interest_recognised_fen = std::max(i.interest_recognised_fen, i.interest_paid_fen);
-      i.fee_recognised_fen = std::max(i.fee_recognised_fen, i.fee_paid_fen);
-    }
-    AddPair(recognition, Account::kInterestReceivable, Account::kInterestIncome, interest_fen);
-    AddPair(recognition, Account::kFeeReceivable, Account::kFeeIncome, fee_fen);
-    if (!recognition.lines.empty()) CREDO_RETURN_IF_ERROR(Post(store_, recognition).status());
+    CREDO_RETURN_IF_ERROR(
+        Recognise(store_, loan, {0, "recognition", loan.id, request.date, request.request_key, {}},
+                  [](const LoanInstallment& i) { return std::pair(i.interest_paid_fen, i.fee_paid_fen); })
+            .status());
 
     JournalEntry payment{0, "repayment", loan.id, request.date, request.request_key, {}};
     payment.lines.push_back({Account::kCash, loan.id, request.amount_fen, 0});

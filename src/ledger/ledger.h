@@ -1,7 +1,8 @@
 // ledger/ledger.h — the money-moving operations on loans: open and disburse,
-// repay. Each posts balanced journal entries and updates the loan's
-// sub-ledger in one store transaction, and each takes a request key: a
-// repeated key returns the first call's result and posts nothing.
+// repay, and the end-of-day batch. Each posts balanced journal entries and
+// updates the loan's sub-ledger in one store transaction; open and repay take
+// a request key (a repeated key returns the first call's result and posts
+// nothing), the batch is idempotent per business date.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +11,7 @@
 #include "core/civil_date.h"
 #include "core/status.h"
 #include "ledger/allocation.h"
+#include "ledger/eod.h"
 #include "ledger/records.h"
 #include "ledger/store.h"
 #include "lending/schedule.h"
@@ -68,6 +70,15 @@ class Ledger {
   // principal; oldest installment first). Fails, posting nothing, on an
   // amount <= 0, an unknown loan (kNotFound) or a closed loan (kConflict).
   Result<RepaymentResult> Repay(const RepaymentRequest& request);
+
+  // The end-of-day batch for `business_date` (eod.cpp, docs/lending.md): for
+  // every active loan, in one transaction each, recognises the interest and
+  // fees of installments due by then, charges penalty interest on overdue
+  // principal for the days since the previous run, records the loan's DPD and
+  // bucket and the events it noticed. A date already run posts nothing
+  // (already_done); an unfinished run of the date resumes after its last loan.
+  // Fails on a date before the latest run, or after an unfinished one.
+  Result<EodSummary> RunEndOfDay(CivilDate business_date, const EodPolicies& policies = {});
 
   // The loan `loan_id` with its installments (kNotFound if none).
   Result<LoanRecord> GetLoan(int64_t loan_id);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -82,6 +83,34 @@ struct StoredRequest {
   std::string key;
   std::string fingerprint;  // the request's parameters; a reuse with others is refused
   std::string result_json;  // what the first call returned
+};
+
+// The state of the end-of-day batch for one business date. Each loan's work
+// commits together with last_loan_id, so a run stopped midway resumes after it.
+struct EodProgress {
+  CivilDate business_date;
+  // The latest date whose run had completed when this one started (none for the
+  // first run): penalty for this run covers the days after it.
+  std::optional<CivilDate> previous_date;
+  int64_t last_loan_id = 0;  // loans up to this id are done
+  bool completed = false;
+};
+
+// A loan's days past due and bucket, as of the last end-of-day run.
+struct LoanAging {
+  int64_t loan_id = 0;
+  CivilDate business_date;
+  int dpd_days = 0;
+  std::string bucket;  // "M0" ... "M4+"
+};
+
+// Something the end-of-day batch noticed, for later modules (collections,
+// reminders): kind "due_soon", "became_overdue" or "bucket_changed".
+struct EodEvent {
+  CivilDate business_date;
+  int64_t loan_id = 0;
+  std::string kind;
+  std::string detail;  // e.g. "installment 3 due 2026-04-15 owes 250.11", "M0->M1"
 };
 
 }  // namespace credo::ledger

@@ -12,7 +12,7 @@ namespace {
 
 // PRAGMA application_id of a ledger file ("CRLG") and its schema version.
 constexpr int64_t kApplicationId = 0x43524C47;
-constexpr int64_t kSchemaVersion = 1;
+constexpr int64_t kSchemaVersion = 2;  // 2 added the end-of-day tables (kEodSchema)
 constexpr int kBusyTimeoutMs = 10'000;
 // Starts the message of every SQLite error of the ledger.
 constexpr std::string_view kLabel = "ledger: ";
@@ -48,6 +48,20 @@ CREATE INDEX lines_by_loan ON lines(loan_id, account);
 CREATE TABLE requests(key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, result TEXT NOT NULL) WITHOUT ROWID;
 )sql";
 
+// The end-of-day batch's state (schema version 2; a version-1 file gains them on open).
+constexpr const char* kEodSchema = R"sql(
+CREATE TABLE eod_progress(
+  business_date TEXT PRIMARY KEY, previous_date TEXT, last_loan_id INTEGER NOT NULL,
+  completed INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE loan_aging(
+  loan_id INTEGER PRIMARY KEY REFERENCES loans(id), business_date TEXT NOT NULL,
+  dpd_days INTEGER NOT NULL, bucket TEXT NOT NULL);
+CREATE TABLE eod_events(
+  id INTEGER PRIMARY KEY, business_date TEXT NOT NULL, loan_id INTEGER NOT NULL REFERENCES loans(id),
+  kind TEXT NOT NULL, detail TEXT NOT NULL);
+CREATE INDEX eod_events_by_date ON eod_events(business_date, id);
+)sql";
+
 class SqliteStore final : public LedgerStore {
  public:
   SqliteStore(sqlite::Connection db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
@@ -61,11 +75,18 @@ class SqliteStore final : public LedgerStore {
       if (tables != 0) return Status::Invalid("not a Credo ledger (it holds other tables)", path_);
       return Transaction([&] {
         CREDO_RETURN_IF_ERROR(Exec(kSchema));
+        CREDO_RETURN_IF_ERROR(Exec(kEodSchema));
         return Exec("PRAGMA application_id = " + std::to_string(kApplicationId) +
                     "; PRAGMA user_version = " + std::to_string(kSchemaVersion));
       });
     }
     if (app_id != kApplicationId) return Status::Invalid("not a Credo ledger", path_);
+    if (version == 1) {
+      return Transaction([&] {
+        CREDO_RETURN_IF_ERROR(Exec(kEodSchema));
+        return Exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
+      });
+    }
     if (version != kSchemaVersion) {
       return Status::Invalid("ledger schema version " + std::to_string(version) + ", this build reads " +
                                  std::to_string(kSchemaVersion),
@@ -329,6 +350,89 @@ class SqliteStore final : public LedgerStore {
                         sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4)});
     }
     return faulty;
+  }
+
+  Result<std::optional<EodProgress>> LatestEodProgress() override {
+    CREDO_ASSIGN_OR_RETURN(
+        sqlite3_stmt * s,
+        Cached("SELECT business_date, previous_date, last_loan_id, completed FROM eod_progress "
+               "ORDER BY business_date DESC LIMIT 1"));
+    CREDO_ASSIGN_OR_RETURN(const bool row, Step(s));
+    if (!row) return std::optional<EodProgress>();
+    EodProgress p;
+    CREDO_ASSIGN_OR_RETURN(p.business_date, CivilDate::Parse(ColumnText(s, 0)));
+    if (sqlite3_column_type(s, 1) != SQLITE_NULL) {
+      CREDO_ASSIGN_OR_RETURN(p.previous_date, CivilDate::Parse(ColumnText(s, 1)));
+    }
+    p.last_loan_id = sqlite3_column_int64(s, 2);
+    p.completed = sqlite3_column_int64(s, 3) != 0;
+    sqlite3_reset(s);
+    return std::optional<EodProgress>(p);
+  }
+
+  Status SaveEodProgress(const EodProgress& p) override {
+    CREDO_ASSIGN_OR_RETURN(
+        sqlite3_stmt * s,
+        Cached("INSERT OR REPLACE INTO eod_progress(business_date, previous_date, last_loan_id, completed) "
+               "VALUES (?, ?, ?, ?)"));
+    BindText(s, 1, p.business_date.ToString());
+    if (p.previous_date) BindText(s, 2, p.previous_date->ToString());
+    sqlite3_bind_int64(s, 3, p.last_loan_id);
+    sqlite3_bind_int64(s, 4, p.completed ? 1 : 0);
+    return StepDone(s);
+  }
+
+  Result<std::optional<LoanAging>> LoadAging(int64_t loan_id) override {
+    CREDO_ASSIGN_OR_RETURN(
+        sqlite3_stmt * s, Cached("SELECT business_date, dpd_days, bucket FROM loan_aging WHERE loan_id = ?"));
+    sqlite3_bind_int64(s, 1, loan_id);
+    CREDO_ASSIGN_OR_RETURN(const bool row, Step(s));
+    if (!row) return std::optional<LoanAging>();
+    LoanAging a;
+    a.loan_id = loan_id;
+    CREDO_ASSIGN_OR_RETURN(a.business_date, CivilDate::Parse(ColumnText(s, 0)));
+    a.dpd_days = sqlite3_column_int(s, 1);
+    a.bucket = ColumnText(s, 2);
+    sqlite3_reset(s);
+    return std::optional<LoanAging>(std::move(a));
+  }
+
+  Status SaveAging(const LoanAging& a) override {
+    CREDO_ASSIGN_OR_RETURN(sqlite3_stmt * s, Cached("INSERT OR REPLACE INTO loan_aging(loan_id, "
+                                                    "business_date, dpd_days, bucket) VALUES (?, ?, ?, ?)"));
+    sqlite3_bind_int64(s, 1, a.loan_id);
+    BindText(s, 2, a.business_date.ToString());
+    sqlite3_bind_int64(s, 3, a.dpd_days);
+    BindText(s, 4, a.bucket);
+    return StepDone(s);
+  }
+
+  Status InsertEodEvent(const EodEvent& e) override {
+    CREDO_ASSIGN_OR_RETURN(
+        sqlite3_stmt * s,
+        Cached("INSERT INTO eod_events(business_date, loan_id, kind, detail) VALUES (?, ?, ?, ?)"));
+    BindText(s, 1, e.business_date.ToString());
+    sqlite3_bind_int64(s, 2, e.loan_id);
+    BindText(s, 3, e.kind);
+    BindText(s, 4, e.detail);
+    return StepDone(s);
+  }
+
+  Result<std::vector<EodEvent>> EodEventsOn(CivilDate business_date) override {
+    CREDO_ASSIGN_OR_RETURN(
+        sqlite3_stmt * s,
+        Cached("SELECT loan_id, kind, detail FROM eod_events WHERE business_date = ? ORDER BY id"));
+    BindText(s, 1, business_date.ToString());
+    std::vector<EodEvent> events;
+    while (true) {
+      CREDO_ASSIGN_OR_RETURN(const bool row, Step(s));
+      if (!row) break;
+      EodEvent event{business_date, sqlite3_column_int64(s, 0), {}, {}};
+      event.kind = ColumnText(s, 1);
+      event.detail = ColumnText(s, 2);
+      events.push_back(std::move(event));
+    }
+    return events;
   }
 
  private:

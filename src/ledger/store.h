@@ -64,6 +64,17 @@ class LedgerStore {
   virtual Result<std::vector<AccountTotals>> TotalsByLoanAndAccount() = 0;
   // Totals of every entry that is unbalanced or has a bad line.
   virtual Result<std::vector<EntryTotals>> FaultyEntries() = 0;
+
+  // The end-of-day run with the latest business date, if any ran.
+  virtual Result<std::optional<EodProgress>> LatestEodProgress() = 0;
+  // Inserts or replaces the progress of `progress.business_date`.
+  virtual Status SaveEodProgress(const EodProgress& progress) = 0;
+  // A loan's aging as of its last end-of-day run, or nullopt before the first.
+  virtual Result<std::optional<LoanAging>> LoadAging(int64_t loan_id) = 0;
+  virtual Status SaveAging(const LoanAging& aging) = 0;
+  virtual Status InsertEodEvent(const EodEvent& event) = 0;
+  // The events of `business_date`, in the order they were recorded.
+  virtual Result<std::vector<EodEvent>> EodEventsOn(CivilDate business_date) = 0;
 };
 
 }  // namespace credo::ledger

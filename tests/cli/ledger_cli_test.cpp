@@ -57,4 +57,33 @@ TEST(LedgerCliTest, OpenRepayShowCheckAndTrialBalance) {
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
 }
 
+TEST(LedgerCliTest, EndOfDaySummaryIdempotencyAndBackwardsDate) {
+  const std::string db =
+      (std::filesystem::temp_directory_path() / ("credo_eod_cli_" + std::to_string(::getpid()) + ".db"))
+          .string();
+  const std::string at = " --db " + db;
+  ASSERT_EQ(RunCredo("loan open" + at +
+                     " --request-key o1 --principal 2700.00 --term 12 --apr-bps 2000 "
+                     "--start 2026-01-15")
+                .exit_code,
+            0);
+  // 2026-03-18: installment 1 (due 02-15) is 31 days late -> M2. Interest due:
+  // 45.00 + 41.58; penalty at 18%/360 = 0.05% a day: 205.11 × 31 days -> 3.18,
+  // 208.53 × 3 days -> 0.31.
+  CredoRun run = RunCredo("eod" + at + " --date 2026-03-18", false);
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  for (const char* line : {"loans processed 1\n", "interest recognised 86.58\n", "penalty charged 3.49\n",
+                           "events became_overdue 1\n", "events bucket_changed 1\n", "bucket M2 1\n"}) {
+    EXPECT_NE(run.out.find(line), std::string::npos) << line << " in " << run.out;
+  }
+  run = RunCredo("eod" + at + " --date 2026-03-18", false);
+  EXPECT_NE(run.out.find("already run, nothing posted"), std::string::npos) << run.out;
+  run = RunCredo("eod" + at + " --date 2026-03-01");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.out.find("--date: business date 2026-03-01 is before"), std::string::npos) << run.out;
+  run = RunCredo("ledger check" + at);
+  EXPECT_EQ(run.exit_code, 0) << run.out;
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
+}
+
 }  // namespace

@@ -12,6 +12,7 @@
 #include <random>
 #include <string>
 
+#include "ledger/aging.h"
 #include "ledger/check.h"
 #include "ledger/sqlite_store.h"
 #include "lending/offer.h"
@@ -247,7 +248,7 @@ TEST_F(LedgerTest, AFailedTransactionRollsBackEverything) {
   EXPECT_EQ(EntryCount(), entries);
 }
 
-// Random opens and repayments; after each step every invariant holds, and
+// Random opens, repayments and end-of-day runs; after each step every invariant holds, and
 // the cash and principal balances match totals the test keeps itself.
 TEST_F(LedgerTest, RandomOperationsKeepEveryInvariant) {
   std::mt19937_64 rng(20260115);
@@ -260,9 +261,15 @@ TEST_F(LedgerTest, RandomOperationsKeepEveryInvariant) {
   int64_t lent_fen = 0;
   int64_t principal_back_fen = 0;
   int64_t credit_fen = 0;
+  CivilDate eod_date = Date("2026-01-20");
   for (int step = 0; step < 400; ++step) {
     const std::string key = "k" + std::to_string(step);
-    if (loans.empty() || rng() % 4 == 0) {
+    if (!loans.empty() && rng() % 10 == 0) {  // an end-of-day run moves no cash and no principal
+      eod_date = eod_date.AddDays(1 + static_cast<int32_t>(rng() % 20));
+      Result<EodSummary> eod = ledger_->RunEndOfDay(eod_date);
+      ASSERT_TRUE(eod.ok()) << eod.status().ToString();
+      ASSERT_TRUE(ledger_->RunEndOfDay(eod_date)->already_done);
+    } else if (loans.empty() || rng() % 4 == 0) {
       const int64_t principal = 50000 + static_cast<int64_t>(rng() % 5'000'000);
       const int term = 1 + static_cast<int>(rng() % 24);
       Result<OpenLoanResult> opened = ledger_->OpenLoan(
@@ -296,6 +303,173 @@ TEST_F(LedgerTest, RandomOperationsKeepEveryInvariant) {
     ASSERT_EQ(Balance(Account::kCustomerCredit), credit_fen) << step;
     for (Account account : kReceivableAccounts) ASSERT_GE(Balance(account), 0);
   }
+}
+
+TEST(AgingTest, BucketsByDaysPastDue) {
+  const std::pair<int, const char*> cases[] = {{0, "M0"},  {1, "M1"},  {30, "M1"}, {31, "M2"},
+                                               {60, "M2"}, {61, "M3"}, {90, "M3"}, {91, "M4+"}};
+  for (const auto& [dpd, name] : cases) EXPECT_STREQ(BucketName(BucketOfDpd(dpd)), name) << dpd;
+}
+
+// The loan of the EOD tests: 2,700.00, 12 months, 20%, from 2026-01-15.
+// By hand (r = 20%/12, level installment 250.11): installment 1 due 02-15 is
+// interest 45.00 + principal 205.11; installment 2 due 03-15 is interest
+// 2,494.89 × r = 41.58 + principal 250.11 − 41.58 = 208.53.
+constexpr int64_t kInterest1Fen = 4500, kPrincipal1Fen = 20511;
+constexpr int64_t kInterest2Fen = 4158, kPrincipal2Fen = 20853;
+
+class EndOfDayTest : public LedgerTest {
+ protected:
+  int64_t OpenLoan(const std::string& key, const std::string& product = "plain") {
+    Result<OpenLoanResult> opened = ledger_->OpenLoan({key, product, PlainSchedule(270000, 12, 2000)});
+    EXPECT_TRUE(opened.ok()) << opened.status().ToString();
+    return opened->loan_id;
+  }
+  EodSummary Run(const char* date, const EodPolicies& policies = {}) {
+    Result<EodSummary> summary = ledger_->RunEndOfDay(Date(date), policies);
+    EXPECT_TRUE(summary.ok()) << summary.status().ToString();
+    return summary.ok() ? *summary : EodSummary{};
+  }
+  std::vector<std::string> Events(const char* date) {
+    std::vector<std::string> out;
+    Result<std::vector<EodEvent>> events = store_->EodEventsOn(Date(date));
+    EXPECT_TRUE(events.ok()) << events.status().ToString();
+    for (const EodEvent& e : *events) out.push_back(e.kind + " " + e.detail);
+    return out;
+  }
+};
+
+TEST_F(EndOfDayTest, TheScheduleMatchesTheHandFigures) {
+  const double r = 0.20 / 12;
+  EXPECT_EQ(std::llround((270000 - kPrincipal1Fen) * r), kInterest2Fen);
+  const lending::Schedule s = PlainSchedule(270000, 12, 2000);
+  EXPECT_EQ(s.installments[0].interest_fen, kInterest1Fen);
+  EXPECT_EQ(s.installments[0].principal_fen, kPrincipal1Fen);
+  EXPECT_EQ(s.installments[1].interest_fen, kInterest2Fen);
+  EXPECT_EQ(s.installments[1].principal_fen, kPrincipal2Fen);
+}
+
+TEST_F(EndOfDayTest, OneDayOverdueRecognisesInterestAndChargesOneDayOfPenalty) {
+  const int64_t loan = OpenLoan("open");
+  const EodSummary s = Run("2026-02-16");
+  EXPECT_EQ(s.loans_processed, 1);
+  // Installment 1 fell due: its 45.00 interest is recognised.
+  EXPECT_EQ(s.interest_fen, kInterest1Fen);
+  // Penalty: 205.11 × 18% / 360 × 1 day = 0.102555 -> 0.10.
+  EXPECT_EQ(s.penalty_fen, 10);
+  EXPECT_EQ(Balance(Account::kInterestIncome), kInterest1Fen);
+  EXPECT_EQ(Balance(Account::kInterestReceivable), kInterest1Fen);
+  EXPECT_EQ(Balance(Account::kPenaltyIncome), 10);
+  EXPECT_EQ(Balance(Account::kPenaltyReceivable), 10);
+  EXPECT_EQ(Balance(Account::kCash), -270000);
+  const std::optional<LoanAging> aging = *store_->LoadAging(loan);
+  ASSERT_TRUE(aging.has_value());
+  EXPECT_EQ(aging->dpd_days, 1);
+  EXPECT_EQ(aging->bucket, "M1");
+  EXPECT_EQ(s.loans_by_bucket[static_cast<size_t>(Bucket::kM1)], 1);
+  EXPECT_EQ(Events("2026-02-16"),
+            (std::vector<std::string>{"became_overdue 1 days past due", "bucket_changed M0->M1"}));
+  ExpectCheckOk();
+}
+
+TEST_F(EndOfDayTest, ThirtyOneDaysOverdueIsM2AndPenaltyCoversEveryOverdueDay) {
+  const int64_t loan = OpenLoan("open");
+  // 2026-03-18: installment 1 (due 02-15) is 31 days late, installment 2 (due 03-15) 3 days.
+  const EodSummary s = Run("2026-03-18");
+  EXPECT_EQ(s.interest_fen, kInterest1Fen + kInterest2Fen);
+  // 205.11 × 0.05% × 31 = 3.179 -> 3.18; 208.53 × 0.05% × 3 = 0.3128 -> 0.31.
+  EXPECT_EQ(s.penalty_fen, 318 + 31);
+  EXPECT_EQ(store_->LoadAging(loan)->value().dpd_days, 31);
+  EXPECT_EQ(store_->LoadAging(loan)->value().bucket, "M2");
+  EXPECT_EQ(Events("2026-03-18")[1], "bucket_changed M0->M2");
+  ExpectCheckOk();
+
+  // The next day charges one day: 205.11 × 0.05% = 0.1026 -> 0.10, 208.53 × 0.05% = 0.1043 -> 0.10.
+  EXPECT_EQ(Run("2026-03-19").penalty_fen, 10 + 10);
+  EXPECT_TRUE(Events("2026-03-19").empty());  // still M2, already overdue
+
+  // A repayment pays the penalty first and recognises no interest twice.
+  Result<RepaymentResult> paid = ledger_->Repay({"pay", loan, 40000, Date("2026-03-19")});
+  ASSERT_TRUE(paid.ok()) << paid.status().ToString();
+  EXPECT_EQ(paid->allocation.penalty_fen, 318 + 31 + 20);
+  EXPECT_EQ(paid->allocation.interest_fen, kInterest1Fen + kInterest2Fen);
+  EXPECT_EQ(paid->allocation.principal_fen, 40000 - 369 - kInterest1Fen - kInterest2Fen);
+  EXPECT_EQ(Balance(Account::kInterestIncome), kInterest1Fen + kInterest2Fen);
+  EXPECT_EQ(Balance(Account::kPenaltyReceivable), 0);
+  ExpectCheckOk();
+}
+
+TEST_F(EndOfDayTest, GraceDaysComeFromTheLoansProduct) {
+  const int64_t loan = OpenLoan("open", "shop");
+  EodPolicies policies;
+  policies.by_product["shop"] = {3650, 3, 365};  // 36.5% a year on a 365-day year (0.1% a day), 3 grace days
+  EXPECT_EQ(Run("2026-02-18", policies).penalty_fen, 0);  // due 02-15 + 3 grace days
+  EXPECT_EQ(store_->LoadAging(loan)->value().bucket, "M0");
+  // 02-19 is day 1: 205.11 × 0.1% = 0.2051 -> 0.21.
+  EXPECT_EQ(Run("2026-02-19", policies).penalty_fen, 21);
+  EXPECT_EQ(store_->LoadAging(loan)->value().dpd_days, 1);
+  ExpectCheckOk();
+}
+
+TEST_F(EndOfDayTest, DueSoonIsRaisedOnceThreeDaysAhead) {
+  OpenLoan("open");
+  const EodSummary s = Run("2026-02-12");
+  EXPECT_EQ(s.interest_fen + s.penalty_fen, 0);
+  EXPECT_EQ(Events("2026-02-12"),
+            (std::vector<std::string>{"due_soon installment 1 due 2026-02-15 owes 250.11"}));
+  Run("2026-02-13");
+  EXPECT_TRUE(Events("2026-02-13").empty());
+  EXPECT_EQ(EntryCount(), 1);  // the disbursement only
+}
+
+TEST_F(EndOfDayTest, RunningADateTwicePostsNothingNew) {
+  OpenLoan("open");
+  Run("2026-03-18");
+  const int64_t entries = EntryCount();
+  const size_t events = Events("2026-03-18").size();
+  const EodSummary again = Run("2026-03-18");
+  EXPECT_TRUE(again.already_done);
+  EXPECT_EQ(again.penalty_fen, 0);
+  EXPECT_EQ(EntryCount(), entries);
+  EXPECT_EQ(Events("2026-03-18").size(), events);
+  EXPECT_EQ(Balance(Account::kPenaltyIncome), 318 + 31);
+  ExpectCheckOk();
+}
+
+TEST_F(EndOfDayTest, ADateBeforeTheLatestRunIsRefused) {
+  OpenLoan("open");
+  Run("2026-02-16");
+  const int64_t entries = EntryCount();
+  Result<EodSummary> back = ledger_->RunEndOfDay(Date("2026-02-15"));
+  ASSERT_FALSE(back.ok());
+  EXPECT_EQ(back.status().code(), ErrorCode::kInvalidInput);
+  EXPECT_EQ(back.status().path(), "date");
+  EXPECT_NE(back.status().message().find("before the latest end-of-day run (2026-02-16)"), std::string::npos)
+      << back.status().message();
+  EXPECT_EQ(EntryCount(), entries);
+}
+
+TEST_F(EndOfDayTest, AnUnfinishedRunResumesAfterItsLastLoan) {
+  const int64_t first = OpenLoan("open-1");
+  const int64_t second = OpenLoan("open-2");
+  // As if a crash stopped the run of 02-16 right after the first loan.
+  ASSERT_TRUE(store_
+                  ->Transaction([&] {
+                    return store_->SaveEodProgress({Date("2026-02-16"), std::nullopt, first, false});
+                  })
+                  .ok());
+  // Another date must wait for it.
+  Result<EodSummary> later = ledger_->RunEndOfDay(Date("2026-02-17"));
+  ASSERT_FALSE(later.ok());
+  EXPECT_EQ(later.status().code(), ErrorCode::kConflict);
+
+  const EodSummary s = Run("2026-02-16");
+  EXPECT_TRUE(s.resumed);
+  EXPECT_EQ(s.loans_processed, 1);
+  EXPECT_EQ(store_->EntriesOfLoan(first)->size(), 1u);   // untouched: counted as done
+  EXPECT_EQ(store_->EntriesOfLoan(second)->size(), 3u);  // disbursement, accrual, penalty
+  EXPECT_TRUE(Run("2026-02-16").already_done);
+  ExpectCheckOk();
 }
 
 }  // namespace
