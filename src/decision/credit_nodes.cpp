@@ -15,15 +15,12 @@
 #include "models/artifact.h"
 
 namespace credo::decision {
-namespace {
 
 using expr::CompiledExpression;
 using expr::Object;
 using expr::Value;
 using nlohmann::json;
 
-// The node's input with `result` merged in at `output_path`: the same merge
-// a pass-through table or expression node uses.
 Value PassThrough(const Value& input, const std::string& output_path, Value result) {
   Object at;
   DotInsert(at, output_path, std::move(result));
@@ -38,6 +35,13 @@ Result<CompiledExpression> CompileConfigExpression(const json& config, const cha
   if (!compiled.ok()) return Status::Invalid(where + ": config." + key + ": " + compiled.status().ToString());
   return compiled;
 }
+
+std::string ResolveNodeFile(const std::string& file, const GraphResolver& resolver) {
+  const std::filesystem::path path(file);
+  return path.is_absolute() ? file : (std::filesystem::path(resolver.base_dir) / path).string();
+}
+
+namespace {
 
 // ---- model ---------------------------------------------------------------
 
@@ -114,10 +118,7 @@ Result<std::unique_ptr<NodeHandler>> CompileModel(const json& config, const std:
                                                   const GraphResolver& resolver) {
   const std::string file = TextMember(config, "model");
   if (file.empty()) return Status::Invalid(where + ": config.model (the model.json path) is required");
-  const std::filesystem::path path = std::filesystem::path(file).is_absolute()
-                                         ? std::filesystem::path(file)
-                                         : std::filesystem::path(resolver.base_dir) / file;
-  auto loaded = models::ModelArtifact::Load(path.string());
+  auto loaded = models::ModelArtifact::Load(ResolveNodeFile(file, resolver));
   if (!loaded.ok()) return Status::Invalid(where + ": " + loaded.status().ToString());
   auto node = std::make_unique<ModelNode>();
   node->model = std::make_shared<const models::ModelArtifact>(std::move(loaded).value());

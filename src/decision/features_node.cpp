@@ -9,14 +9,12 @@
 // the definitions' features, then the velocity counts, read at the
 // evaluation clock from the velocity store the strategy was loaded with.
 #include <cmath>
-#include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <vector>
 
 #include "decision/node.h"
-#include "decision/value_ops.h"
 #include "features/feature_plan.h"
 #include "features/velocity_features.h"
 
@@ -70,9 +68,7 @@ class FeaturesNode final : public NodeHandler {
       *matched = Value(Object{{"features", Value::Int(static_cast<int64_t>(values.size()))},
                               {"missing", Value::Int(missing)}});
     }
-    Object at;
-    DotInsert(at, output_path, Value(std::move(result)));
-    return Merge(input, Value(std::move(at)));
+    return PassThrough(input, output_path, Value(std::move(result)));
   }
 };
 
@@ -84,21 +80,12 @@ Result<std::unique_ptr<NodeHandler>> CompileFeaturesNode(const nlohmann::json& c
   const std::string defs = TextMember(config, "defs");
   if (defs.empty())
     return Status::Invalid(where + ": config.defs (the feature definitions directory) is required");
-  const std::filesystem::path path = std::filesystem::path(defs).is_absolute()
-                                         ? std::filesystem::path(defs)
-                                         : std::filesystem::path(resolver.base_dir) / defs;
-  auto plan = features::FeaturePlan::Load(path.string());
+  auto plan = features::FeaturePlan::Load(ResolveNodeFile(defs, resolver));
   if (!plan.ok()) return Status::Invalid(where + ": " + plan.status().ToString());
   auto node = std::make_unique<FeaturesNode>();
   node->plan = std::make_shared<const features::FeaturePlan>(std::move(plan).value());
   if (config.contains("from")) {
-    const std::string text = TextMember(config, "from");
-    auto compiled = expr::CompileStandard(text);
-    if (text.empty() || !compiled.ok()) {
-      return Status::Invalid(where + ": config.from must be an expression" +
-                             (compiled.ok() ? std::string() : ": " + compiled.status().ToString()));
-    }
-    node->from = std::move(compiled).value();
+    CREDO_ASSIGN_OR_RETURN(node->from, CompileConfigExpression(config, "from", where));
   }
   if (config.contains("velocity")) {
     const nlohmann::json& names = config["velocity"];

@@ -68,6 +68,16 @@ void CollectReasons(const expr::Value& output, NodeRun& run);
 // The text member `key` of a JDM object, "" when absent or not text.
 std::string TextMember(const nlohmann::json& object, const char* key);
 
+// What the credit nodes share (credit_nodes.cpp):
+// the node's input with `result` merged in at `output_path`, the same merge a
+// pass-through table or expression node uses;
+expr::Value PassThrough(const expr::Value& input, const std::string& output_path, expr::Value result);
+// `config.<key>` compiled as a standard expression; errors name `where` and the key;
+Result<expr::CompiledExpression> CompileConfigExpression(const nlohmann::json& config, const char* key,
+                                                         const std::string& where);
+// a file the node's config names, against the graph's directory unless absolute.
+std::string ResolveNodeFile(const std::string& file, const GraphResolver& resolver);
+
 // The key `$nodes` under which ZEN gives nodes the outputs of earlier nodes by name.
 inline constexpr std::string_view kNodesKey = "$nodes";
 

@@ -1,5 +1,7 @@
 #include "server/event_intake.h"
 
+#include <nlohmann/json.hpp>
+
 #include "features/velocity_events.h"
 
 namespace credo::server {
@@ -8,13 +10,14 @@ Reply RecordEvent(features::VelocityStore* store, std::string_view body) {
   if (store == nullptr) {
     return ErrorReply(503, "no_velocity_store", "this server runs without a velocity store", "$");
   }
+  // A body that is not JSON at all is a 400, like every other route's.
+  if (!nlohmann::json::accept(body))
+    return ErrorReply(400, "invalid_json", "the body is not valid JSON", "$");
   auto outcome = features::RecordVelocityEventJson(*store, body);
   if (!outcome.ok()) {
     const Status& status = outcome.status();
     if (status.code() == ErrorCode::kInvalidInput) {
-      // A body that is not JSON at all is a 400, like every other route's.
-      const bool not_json = status.message().starts_with("not valid JSON");
-      return ErrorReply(not_json ? 400 : 422, not_json ? "invalid_json" : "invalid_event", status.message(),
+      return ErrorReply(422, "invalid_event", status.message(),
                         status.path().empty() ? "$" : "$." + status.path());
     }
     return ErrorReply(status);
