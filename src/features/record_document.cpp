@@ -38,10 +38,21 @@ int DocumentSchema::AddField(int list, const std::string& field) {
 }
 
 void DocumentSchema::AddTopLevelObject(const std::string& name) {
-  for (const auto& known : top_level_objects_) {
-    if (known == name) return;
+  if (!IsTopLevelObject(name)) top_level_objects_.push_back(name);
+}
+
+int DocumentSchema::FindChild(const std::vector<int>& children, std::string_view key) const {
+  for (int c : children) {
+    if (lists_[c].key == key) return c;
   }
-  top_level_objects_.push_back(name);
+  return -1;
+}
+
+bool DocumentSchema::IsTopLevelObject(std::string_view name) const {
+  for (const auto& known : top_level_objects_) {
+    if (known == name) return true;
+  }
+  return false;
 }
 
 void ParsedDocument::Clear(const DocumentSchema& schema) {
@@ -70,6 +81,22 @@ std::string ParsedDocument::RecordPath(const DocumentSchema& schema, int list, i
   std::string head =
       info.parent < 0 ? std::string() : RecordPath(schema, info.parent, lists[list].parent[index]) + ".";
   return head + info.key + "[" + std::to_string(lists[list].ordinal[index]) + "]";
+}
+
+std::string ParsedDocument::ListPath(const DocumentSchema& schema, int list, int parent) const {
+  const auto& info = schema.lists()[list];
+  return parent < 0 ? info.key : RecordPath(schema, info.parent, parent) + "." + info.key;
+}
+
+Status MarkListOnce(uint64_t* seen, int list, const std::vector<int>& siblings, std::string_view key) {
+  for (size_t i = 0; i < siblings.size() && i < 64; ++i) {
+    if (siblings[i] != list) continue;
+    if (*seen & (uint64_t{1} << i)) {
+      return Status::Invalid("the record list '" + std::string(key) + "' is given twice");
+    }
+    *seen |= uint64_t{1} << i;
+  }
+  return Status::Ok();
 }
 
 Result<int32_t> ParseDay(std::string_view text) {
@@ -123,12 +150,12 @@ class ValueReader {
     }
     uint64_t seen = 0;
     for (const auto& [key, value] : document.as_object()) {
-      const int list = FindChild(schema_.top_lists(), key);
+      const int list = schema_.FindChild(schema_.top_lists(), key);
       if (list >= 0) {
-        CREDO_RETURN_IF_ERROR(Once(&seen, list, schema_.top_lists(), key));
+        CREDO_RETURN_IF_ERROR(MarkListOnce(&seen, list, schema_.top_lists(), key));
         CREDO_RETURN_IF_ERROR(ReadList(list, -1, value));
       } else if (value.is_array() || value.is_object()) {
-        if (IsTopLevelObject(key)) out_.top.emplace_back(key, ToCell(value));
+        if (schema_.IsTopLevelObject(key)) out_.top.emplace_back(key, ToCell(value));
       } else {
         out_.top.emplace_back(key, ToCell(value));
       }
@@ -137,31 +164,6 @@ class ValueReader {
   }
 
  private:
-  int FindChild(const std::vector<int>& children, std::string_view key) const {
-    for (int c : children) {
-      if (schema_.lists()[c].key == key) return c;
-    }
-    return -1;
-  }
-
-  bool IsTopLevelObject(std::string_view key) const {
-    for (const auto& name : schema_.top_level_objects()) {
-      if (name == key) return true;
-    }
-    return false;
-  }
-
-  // A list given twice in one object is an error (which would count?).
-  static Status Once(uint64_t* seen, int list, const std::vector<int>& siblings, std::string_view key) {
-    for (size_t i = 0; i < siblings.size() && i < 64; ++i) {
-      if (siblings[i] != list) continue;
-      if (*seen & (uint64_t{1} << i))
-        return Status::Invalid("the record list '" + std::string(key) + "' is given twice");
-      *seen |= uint64_t{1} << i;
-    }
-    return Status::Ok();
-  }
-
   Cell ToCell(const Value& value) {
     Cell cell;
     switch (value.kind()) {
@@ -193,7 +195,7 @@ class ValueReader {
     const auto& info = schema_.lists()[list];
     if (!value.is_array()) {
       return Status::Invalid(std::string("expected an array of records, got ") + value.TypeName(),
-                             ListPath(list, parent));
+                             out_.ListPath(schema_, list, parent));
     }
     ParsedList& records = out_.lists[list];
     const size_t n_fields = info.fields.size();
@@ -201,7 +203,7 @@ class ValueReader {
     for (const Value& item : value.as_array()) {
       if (!item.is_object()) {
         return Status::Invalid(std::string("expected a record (an object), got ") + item.TypeName(),
-                               ListPath(list, parent) + "[" + std::to_string(ordinal) + "]");
+                               out_.ListPath(schema_, list, parent) + "[" + std::to_string(ordinal) + "]");
       }
       const int index = static_cast<int>(records.size());
       records.date.push_back(0);
@@ -219,26 +221,21 @@ class ValueReader {
           auto day = ParseDay(field.as_string());
           if (!day.ok())
             return Status::Invalid(day.status().message(), out_.RecordPath(schema_, list, index) + ".date");
-          out_.lists[list].date[index] = *day;
+          records.date[index] = *day;
           dated = true;
         }
         for (size_t slot = 0; slot < n_fields; ++slot) {
-          if (info.fields[slot] == key) out_.lists[list].cells[index * n_fields + slot] = ToCell(field);
+          if (info.fields[slot] == key) records.cells[index * n_fields + slot] = ToCell(field);
         }
-        const int child = FindChild(info.children, key);
+        const int child = schema_.FindChild(info.children, key);
         if (child >= 0) {
-          CREDO_RETURN_IF_ERROR(Once(&seen, child, info.children, key));
+          CREDO_RETURN_IF_ERROR(MarkListOnce(&seen, child, info.children, key));
           CREDO_RETURN_IF_ERROR(ReadList(child, index, field));
         }
       }
       if (!dated) return Status::Invalid("the record has no date", out_.RecordPath(schema_, list, index));
     }
     return Status::Ok();
-  }
-
-  std::string ListPath(int list, int parent) const {
-    const auto& info = schema_.lists()[list];
-    return parent < 0 ? info.key : out_.RecordPath(schema_, info.parent, parent) + "." + info.key;
   }
 
   const DocumentSchema& schema_;

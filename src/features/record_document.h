@@ -62,6 +62,10 @@ class DocumentSchema {
   const std::vector<std::string>& top_level_objects() const { return top_level_objects_; }
   // The list with `path`, or -1.
   int FindList(std::string_view path) const;
+  // The list among `children` (list numbers) whose key is `key`, or -1.
+  int FindChild(const std::vector<int>& children, std::string_view key) const;
+  // Whether AddTopLevelObject was called with `name`.
+  bool IsTopLevelObject(std::string_view name) const;
 
  private:
   std::vector<List> lists_;
@@ -92,7 +96,14 @@ struct ParsedDocument {
   const Cell* FindTop(std::string_view name) const;
   // "bureau_accounts[3].status_history[0]": where record `index` of `list` is.
   std::string RecordPath(const DocumentSchema& schema, int list, int index) const;
+  // "bureau_accounts[3].status_history": where `list` is inside record `parent`
+  // of its enclosing list (-1 for a top-level list).
+  std::string ListPath(const DocumentSchema& schema, int list, int parent) const;
 };
+
+// For the readers: marks `list` (one of `siblings`, the lists of one object)
+// as met in the bit set `seen`; a list given twice in one object is an error.
+Status MarkListOnce(uint64_t* seen, int list, const std::vector<int>& siblings, std::string_view key);
 
 // Reads one JSON document (an object) into `out`. Errors are data errors:
 // not valid JSON (with the byte column), a list that is not an array, a

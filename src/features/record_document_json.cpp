@@ -19,6 +19,10 @@ namespace {
 
 constexpr int kMaxDepth = 256;
 
+// The one-letter escapes of JSON strings (after a backslash) and the characters they stand for.
+constexpr std::string_view kEscapes = "\"\\/bfnrt";
+constexpr std::string_view kUnescaped = "\"\\/\b\f\n\r\t";
+
 bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
@@ -58,9 +62,9 @@ class JsonScanner {
     ++p_;
     uint64_t seen = 0;
     if (!Members([&](std::string_view key) {
-          const int list = FindChild(schema_.top_lists(), key);
+          const int list = schema_.FindChild(schema_.top_lists(), key);
           if (list >= 0) return Once(&seen, list, schema_.top_lists(), key) && List(list, -1, 0);
-          if ((*p_ == '[' || *p_ == '{') && !IsTopLevelObject(key)) return Skip(0);
+          if ((*p_ == '[' || *p_ == '{') && !schema_.IsTopLevelObject(key)) return Skip(0);
           Cell cell;
           if (!ReadCell(&cell, 0)) return false;
           out_.top.emplace_back(key, cell);
@@ -158,51 +162,24 @@ class JsonScanner {
       }
       if (++p_ == end_) return Syntax("unterminated string");
       const char e = *p_++;
-      switch (e) {
-        case '"':
-          out_.arena += '"';
-          break;
-        case '\\':
-          out_.arena += '\\';
-          break;
-        case '/':
-          out_.arena += '/';
-          break;
-        case 'b':
-          out_.arena += '\b';
-          break;
-        case 'f':
-          out_.arena += '\f';
-          break;
-        case 'n':
-          out_.arena += '\n';
-          break;
-        case 'r':
-          out_.arena += '\r';
-          break;
-        case 't':
-          out_.arena += '\t';
-          break;
-        case 'u': {
-          uint32_t cp = 0;
-          if (!Hex4(&cp)) return false;
-          if (cp >= 0xD800 && cp <= 0xDBFF) {
-            uint32_t low = 0;
-            if (end_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u')
-              return Syntax("unpaired surrogate in \\u escape");
-            p_ += 2;
-            if (!Hex4(&low)) return false;
-            if (low < 0xDC00 || low > 0xDFFF) return Syntax("unpaired surrogate in \\u escape");
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-          } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-            return Syntax("unpaired surrogate in \\u escape");
-          }
-          AppendUtf8(out_.arena, cp);
-          break;
-        }
-        default:
-          return Syntax("bad escape in a string");
+      if (const size_t simple = kEscapes.find(e); simple != std::string_view::npos) {
+        out_.arena += kUnescaped[simple];
+        continue;
       }
+      if (e != 'u') return Syntax("bad escape in a string");
+      uint32_t cp = 0;
+      if (!Hex4(&cp)) return false;
+      if (cp >= 0xD800 && cp <= 0xDBFF) {
+        uint32_t low = 0;
+        if (end_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u') return Syntax("unpaired surrogate in \\u escape");
+        p_ += 2;
+        if (!Hex4(&low)) return false;
+        if (low < 0xDC00 || low > 0xDFFF) return Syntax("unpaired surrogate in \\u escape");
+        cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+      } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+        return Syntax("unpaired surrogate in \\u escape");
+      }
+      AppendUtf8(out_.arena, cp);
     }
     if (out) *out = std::string_view(out_.arena).substr(arena_start);
     return true;
@@ -238,15 +215,34 @@ class JsonScanner {
     return true;
   }
 
-  // Members of an object whose '{' was read: `on_member(key)` reads each value.
+  // Items of an object or array whose opening bracket was read, up to
+  // `close`: `on_item()` reads each one.
   template <class F>
-  bool Members(F&& on_member) {
+  bool Items(char close, F&& on_item) {
     Space();
-    if (p_ < end_ && *p_ == '}') {
+    if (p_ < end_ && *p_ == close) {
       ++p_;
       return true;
     }
     while (true) {
+      if (!on_item()) return false;
+      Space();
+      if (p_ < end_ && *p_ == ',') {
+        ++p_;
+        continue;
+      }
+      if (p_ < end_ && *p_ == close) {
+        ++p_;
+        return true;
+      }
+      return Syntax(std::string("expected ',' or '") + close + "'");
+    }
+  }
+
+  // Members of an object whose '{' was read: `on_member(key)` reads each value.
+  template <class F>
+  bool Members(F&& on_member) {
+    return Items('}', [&] {
       Space();
       if (p_ == end_ || *p_ != '"') return Syntax("expected a member name");
       std::string_view key;
@@ -254,18 +250,8 @@ class JsonScanner {
       if (!Expect(':')) return false;
       Space();
       if (p_ == end_) return Syntax("expected a value");
-      if (!on_member(key)) return false;
-      Space();
-      if (p_ < end_ && *p_ == ',') {
-        ++p_;
-        continue;
-      }
-      if (p_ < end_ && *p_ == '}') {
-        ++p_;
-        return true;
-      }
-      return Syntax("expected ',' or '}'");
-    }
+      return on_member(key);
+    });
   }
 
   // Any value at p_, checked and dropped.
@@ -277,27 +263,9 @@ class JsonScanner {
       case '{':
         ++p_;
         return Members([&](std::string_view) { return Skip(depth + 1); });
-      case '[': {
+      case '[':
         ++p_;
-        Space();
-        if (p_ < end_ && *p_ == ']') {
-          ++p_;
-          return true;
-        }
-        while (true) {
-          if (!Skip(depth + 1)) return false;
-          Space();
-          if (p_ < end_ && *p_ == ',') {
-            ++p_;
-            continue;
-          }
-          if (p_ < end_ && *p_ == ']') {
-            ++p_;
-            return true;
-          }
-          return Syntax("expected ',' or ']'");
-        }
-      }
+        return Items(']', [&] { return Skip(depth + 1); });
       case '"':
         return String(nullptr);
       case 't':
@@ -374,66 +342,27 @@ class JsonScanner {
 
   // ---- the schema's lists ------------------------------------------------
 
-  int FindChild(const std::vector<int>& children, std::string_view key) const {
-    for (int c : children) {
-      if (schema_.lists()[c].key == key) return c;
-    }
-    return -1;
-  }
-
-  bool IsTopLevelObject(std::string_view key) const {
-    for (const auto& name : schema_.top_level_objects()) {
-      if (name == key) return true;
-    }
-    return false;
-  }
-
+  // A record list given twice in one object is an error.
   bool Once(uint64_t* seen, int list, const std::vector<int>& siblings, std::string_view key) {
-    for (size_t i = 0; i < siblings.size() && i < 64; ++i) {
-      if (siblings[i] != list) continue;
-      if (*seen & (uint64_t{1} << i)) {
-        return Fail(Status::Invalid("the record list '" + std::string(key) + "' is given twice"));
-      }
-      *seen |= uint64_t{1} << i;
-    }
-    return true;
-  }
-
-  std::string ListPath(int list, int parent) const {
-    const auto& info = schema_.lists()[list];
-    return parent < 0 ? info.key : out_.RecordPath(schema_, info.parent, parent) + "." + info.key;
+    Status status = MarkListOnce(seen, list, siblings, key);
+    return status.ok() || Fail(std::move(status));
   }
 
   // The value at p_ as record list `list` of record `parent`.
   bool List(int list, int parent, int depth) {
     if (*p_ == 'n') return Word("null");
-    if (*p_ != '[') return WrongKind("an array of records", ListPath(list, parent), depth);
+    if (*p_ != '[') return WrongKind("an array of records", out_.ListPath(schema_, list, parent), depth);
     ++p_;
-    Space();
-    if (p_ < end_ && *p_ == ']') {
-      ++p_;
-      return true;
-    }
     int32_t ordinal = 0;
-    while (true) {
+    return Items(']', [&] {
       Space();
       if (p_ == end_) return Syntax("expected a value");
       if (*p_ != '{') {
-        return WrongKind("a record (an object)", ListPath(list, parent) + "[" + std::to_string(ordinal) + "]",
-                         depth);
+        return WrongKind("a record (an object)",
+                         out_.ListPath(schema_, list, parent) + "[" + std::to_string(ordinal) + "]", depth);
       }
-      if (!Record(list, parent, ordinal++, depth + 1)) return false;
-      Space();
-      if (p_ < end_ && *p_ == ',') {
-        ++p_;
-        continue;
-      }
-      if (p_ < end_ && *p_ == ']') {
-        ++p_;
-        return true;
-      }
-      return Syntax("expected ',' or ']'");
-    }
+      return Record(list, parent, ordinal++, depth + 1);
+    });
   }
 
   bool Record(int list, int parent, int32_t ordinal, int depth) {
@@ -460,19 +389,18 @@ class JsonScanner {
           return Fail(
               Status::Invalid(day.status().message(), out_.RecordPath(schema_, list, index) + ".date"));
         }
-        out_.lists[list].date[index] = *day;
+        records.date[index] = *day;
         dated = true;
         for (size_t slot = 0; slot < n_fields; ++slot) {
           if (info.fields[slot] == key)
-            out_.lists[list].cells[index * n_fields + slot] = {CellKind::kString, 0, 0, text};
+            records.cells[index * n_fields + slot] = {CellKind::kString, 0, 0, text};
         }
         return true;
       }
       for (size_t slot = 0; slot < n_fields; ++slot) {
-        if (info.fields[slot] == key)
-          return ReadCell(&out_.lists[list].cells[index * n_fields + slot], depth);
+        if (info.fields[slot] == key) return ReadCell(&records.cells[index * n_fields + slot], depth);
       }
-      const int child = FindChild(info.children, key);
+      const int child = schema_.FindChild(info.children, key);
       if (child >= 0) return Once(&seen, child, info.children, key) && List(child, index, depth);
       return Skip(depth);
     });

@@ -214,29 +214,19 @@ class NativeParser {
     return static_cast<int>(out_.nodes.size()) - 1;
   }
 
-  int Or() {
-    int left = And();
-    while (left >= 0 && (AtKeyword("or") || AtSymbol("||"))) {
-      ++pos_;
-      const int right = And();
-      if (right < 0) return -1;
-      Node n;
-      n.kind = Node::Kind::kOr;
-      n.a = left;
-      n.b = right;
-      left = Add(std::move(n));
-    }
-    return left;
-  }
+  int Or() { return Chain(Node::Kind::kOr, "or", "||", &NativeParser::And); }
+  int And() { return Chain(Node::Kind::kAnd, "and", "&&", &NativeParser::Unary); }
 
-  int And() {
-    int left = Unary();
-    while (left >= 0 && (AtKeyword("and") || AtSymbol("&&"))) {
+  // operand (keyword-or-symbol operand)*, grouped from the left into `kind` nodes.
+  int Chain(Node::Kind kind, std::string_view keyword, std::string_view symbol,
+            int (NativeParser::*operand)()) {
+    int left = (this->*operand)();
+    while (left >= 0 && (AtKeyword(keyword) || AtSymbol(symbol))) {
       ++pos_;
-      const int right = Unary();
+      const int right = (this->*operand)();
       if (right < 0) return -1;
       Node n;
-      n.kind = Node::Kind::kAnd;
+      n.kind = kind;
       n.a = left;
       n.b = right;
       left = Add(std::move(n));
