@@ -1,7 +1,6 @@
 // The commands that write applicant documents, run as a user does:
 // `credo features docs` (tables -> documents) and `credo gen --documents`.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -18,15 +17,9 @@ namespace fs = std::filesystem;
 
 const std::string kFixtures = CREDO_SOURCE_DIR "/tests/features/fixtures/";
 
-class DocumentsCliTest : public ::testing::Test {
+class DocumentsCliTest : public credo::testing::ScratchDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("credo_documents_cli_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
+  DocumentsCliTest() : ScratchDirTest("credo_documents_cli_") {}
   std::vector<nlohmann::json> Lines(const std::string& name) const {
     std::ifstream in(Path(name));
     std::vector<nlohmann::json> lines;
@@ -34,7 +27,6 @@ class DocumentsCliTest : public ::testing::Test {
     while (std::getline(in, line)) lines.push_back(nlohmann::json::parse(line));
     return lines;
   }
-  fs::path dir_;
 };
 
 TEST_F(DocumentsCliTest, FeaturesDocsWritesDocumentsAndReportsOrphans) {

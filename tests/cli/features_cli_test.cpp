@@ -2,7 +2,6 @@
 // the data dictionary, the table, data errors counted and skipped,
 // definition errors that stop the command, and a table `credo model train` reads.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -19,28 +18,15 @@ namespace fs = std::filesystem;
 
 const std::string kApplicantDefs = CREDO_SOURCE_DIR "/examples/features/applicant";
 
-class FeaturesCliTest : public ::testing::Test {
+class FeaturesCliTest : public credo::testing::ScratchDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("credo_features_cli_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string Write(const std::string& name, const std::string& text) {
-    const fs::path p = dir_ / name;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p) << text;
-    return p.string();
-  }
-  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
+  FeaturesCliTest() : ScratchDirTest("credo_features_cli_") {}
   static std::vector<std::string> Lines(const std::string& path) {
     std::ifstream in(path);
     std::vector<std::string> lines;
     for (std::string line; std::getline(in, line);) lines.push_back(line);
     return lines;
   }
-  fs::path dir_;
 };
 
 TEST_F(FeaturesCliTest, ListPrintsEveryFeatureWithItsDescription) {

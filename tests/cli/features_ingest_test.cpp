@@ -2,10 +2,7 @@
 // (read back through the library), bad lines are reported with their line
 // number and skipped, duplicates are counted once, and usage/file errors.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
 #include <string>
 
 #include "features/velocity_rocksdb.h"
@@ -13,29 +10,19 @@
 
 namespace {
 
-namespace fs = std::filesystem;
 using credo::testing::RunCredo;
 
 // 2025-03-01T12:00:00Z (Python: datetime(2025,3,1,12,tzinfo=timezone.utc).timestamp()*1000).
 constexpr int64_t kNoonMs = 1'740'830'400'000;
 constexpr int64_t kDayMs = 86'400'000;
 
-class FeaturesIngestTest : public ::testing::Test {
+class FeaturesIngestTest : public credo::testing::ScratchDirTest {
  protected:
+  FeaturesIngestTest() : ScratchDirTest("credo_ingest_cli_") {}
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("credo_ingest_cli_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    store_ = (dir_ / "store").string();
+    ScratchDirTest::SetUp();
+    store_ = Path("store");
   }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string Write(const std::string& name, const std::string& text) {
-    const fs::path p = dir_ / name;
-    std::ofstream(p) << text;
-    return p.string();
-  }
-  fs::path dir_;
   std::string store_;
 };
 
@@ -87,8 +74,7 @@ TEST_F(FeaturesIngestTest, UsageAndFileErrors) {
       RunCredo("features ingest --store " + store_ + " --events " + events + " --retention 3w");
   EXPECT_EQ(bad_retention.exit_code, 1) << bad_retention.out;
   EXPECT_NE(bad_retention.out.find("--retention"), std::string::npos) << bad_retention.out;
-  const auto missing =
-      RunCredo("features ingest --store " + store_ + " --events " + (dir_ / "nope.jsonl").string());
+  const auto missing = RunCredo("features ingest --store " + store_ + " --events " + Path("nope.jsonl"));
   EXPECT_EQ(missing.exit_code, 2) << missing.out;
   EXPECT_NE(missing.out.find("nope.jsonl"), std::string::npos) << missing.out;
   const std::string all_bad = Write("bad.jsonl", "not json\n{\"event\": \"application\"}\n");

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -42,12 +43,12 @@ TEST(LedgerCliTest, OpenRepayShowCheckAndTrialBalance) {
 
   run = RunCredo("ledger trial-balance --json" + at, false);
   ASSERT_EQ(run.exit_code, 0) << run.out;
-  for (const json& row : json::parse(run.out)) {
-    if (row.at("account") == "principal_receivable")
-      EXPECT_EQ(row.at("balance"), "2494.89");                                  // 2700 − 205.11
-    if (row.at("account") == "cash") EXPECT_EQ(row.at("balance"), "-2449.89");  // −2700 + 250.11
-    if (row.at("account") == "interest_income") EXPECT_EQ(row.at("balance"), "45.00");
-  }
+  std::map<std::string, std::string> balances;
+  for (const json& row : json::parse(run.out))
+    balances[row.at("account").get<std::string>()] = row.at("balance").get<std::string>();
+  EXPECT_EQ(balances["principal_receivable"], "2494.89") << run.out;  // 2700 − 205.11
+  EXPECT_EQ(balances["cash"], "-2449.89") << run.out;                 // −2700 + 250.11
+  EXPECT_EQ(balances["interest_income"], "45.00") << run.out;
   run = RunCredo("ledger check" + at);
   EXPECT_EQ(run.exit_code, 0) << run.out;
   EXPECT_NE(run.out.find(": ok"), std::string::npos) << run.out;

@@ -1,8 +1,6 @@
 // Runs `credo strategy backtest` the way a user does: exit codes, the JSON
 // report's keys and counts, and usage and data errors.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -36,25 +34,17 @@ std::string Graph(int refer_age) {
       .dump();
 }
 
-class StrategyBacktestTest : public ::testing::Test {
+class StrategyBacktestTest : public credo::testing::ScratchDirTest {
  protected:
+  StrategyBacktestTest() : ScratchDirTest("credo_backtest_cli_") {}
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("credo_backtest_cli_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
+    ScratchDirTest::SetUp();
     v1_ = Write("v1.json", Graph(21));
     v2_ = Write("v2.json", Graph(25));
     // Ages 16, 19, 23, 30, 40 -> v1: decline, refer, approve, approve, approve;
     //                            v2: decline, refer, refer,   approve, approve.
     data_ = Write("apps.csv", "applicant.age,bad\n16,1\n19,0\n23,1\n30,0\n40,\n");
   }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string Write(const std::string& name, const std::string& text) {
-    const fs::path p = dir_ / name;
-    std::ofstream(p) << text;
-    return p.string();
-  }
-  fs::path dir_;
   std::string v1_, v2_, data_;
 };
 

@@ -175,12 +175,15 @@ TEST_F(LedgerTest, FlatFeeInstallmentPaysFeeBeforePrincipal) {
 TEST_F(LedgerTest, RepeatingARequestKeyReturnsTheFirstResultAndPostsNothing) {
   Result<OpenLoanResult> first = ledger_->OpenLoan({"open-1", "plain", PlainSchedule(270000, 12, 2000)});
   Result<OpenLoanResult> second = ledger_->OpenLoan({"open-1", "plain", PlainSchedule(270000, 12, 2000)});
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
   ASSERT_TRUE(second.ok());
   EXPECT_TRUE(second->replayed);
   EXPECT_EQ(second->loan_id, first->loan_id);
   EXPECT_EQ(store_->LoanIds()->size(), 1u);
 
   Result<RepaymentResult> pay = ledger_->Repay({"pay-1", first->loan_id, 10000, Date("2026-02-15")});
+  ASSERT_TRUE(pay.ok()) << pay.status().ToString();
+  EXPECT_FALSE(pay->replayed);
   const int64_t entries = EntryCount();
   Result<RepaymentResult> replay = ledger_->Repay({"pay-1", first->loan_id, 10000, Date("2026-02-15")});
   ASSERT_TRUE(replay.ok());
@@ -262,6 +265,8 @@ TEST_F(LedgerTest, RandomOperationsKeepEveryInvariant) {
   int64_t principal_back_fen = 0;
   int64_t credit_fen = 0;
   CivilDate eod_date = Date("2026-01-20");
+  int eod_runs = 0;
+  int repayments = 0;
   for (int step = 0; step < 400; ++step) {
     const std::string key = "k" + std::to_string(step);
     if (!loans.empty() && rng() % 10 == 0) {  // an end-of-day run moves no cash and no principal
@@ -269,6 +274,7 @@ TEST_F(LedgerTest, RandomOperationsKeepEveryInvariant) {
       Result<EodSummary> eod = ledger_->RunEndOfDay(eod_date);
       ASSERT_TRUE(eod.ok()) << eod.status().ToString();
       ASSERT_TRUE(ledger_->RunEndOfDay(eod_date)->already_done);
+      ++eod_runs;
     } else if (loans.empty() || rng() % 4 == 0) {
       const int64_t principal = 50000 + static_cast<int64_t>(rng() % 5'000'000);
       const int term = 1 + static_cast<int>(rng() % 24);
@@ -289,6 +295,7 @@ TEST_F(LedgerTest, RandomOperationsKeepEveryInvariant) {
       }
       const Allocation& a = paid->allocation;
       ASSERT_EQ(a.penalty_fen + a.fee_fen + a.interest_fen + a.principal_fen + a.overpayment_fen, amount);
+      ++repayments;
       cash_in_fen += amount;
       principal_back_fen += a.principal_fen;
       credit_fen += a.overpayment_fen;
@@ -303,6 +310,11 @@ TEST_F(LedgerTest, RandomOperationsKeepEveryInvariant) {
     ASSERT_EQ(Balance(Account::kCustomerCredit), credit_fen) << step;
     for (Account account : kReceivableAccounts) ASSERT_GE(Balance(account), 0);
   }
+  // Every branch ran: of 400 steps about 10% are end-of-day runs and about two thirds repayment
+  // attempts, so these floors are far below what the seed gives and only rule out a vacuous run.
+  EXPECT_GT(eod_runs, 5);
+  EXPECT_GT(repayments, 50);
+  EXPECT_GT(principal_back_fen, 0);
 }
 
 TEST(AgingTest, BucketsByDaysPastDue) {
@@ -381,7 +393,9 @@ TEST_F(EndOfDayTest, ThirtyOneDaysOverdueIsM2AndPenaltyCoversEveryOverdueDay) {
   EXPECT_EQ(s.penalty_fen, 318 + 31);
   EXPECT_EQ(store_->LoadAging(loan)->value().dpd_days, 31);
   EXPECT_EQ(store_->LoadAging(loan)->value().bucket, "M2");
-  EXPECT_EQ(Events("2026-03-18")[1], "bucket_changed M0->M2");
+  const std::vector<std::string> events = Events("2026-03-18");
+  ASSERT_GE(events.size(), 2u);
+  EXPECT_EQ(events[1], "bucket_changed M0->M2");
   ExpectCheckOk();
 
   // The next day charges one day: 205.11 × 0.05% = 0.1026 -> 0.10, 208.53 × 0.05% = 0.1043 -> 0.10.

@@ -53,6 +53,7 @@ TEST(ScheduleTest, EqualPrincipalMortgageExample) {
   // pays 1,000,000 / 360 = 2,777.78 principal + 1,000,000 × 4.9% / 12 = 4,083.33 interest = 6,861.11;
   // the second 2,777.78 + 997,222.22 × 0.049 / 12 (= 4,071.99) = 6,849.77, about 11.34 less.
   const Schedule s = Build(Terms(100'000'000, 360, 490, RepaymentMethod::kEqualPrincipal));
+  ASSERT_EQ(s.installments.size(), 360u);
   EXPECT_EQ(s.installments[0].installment_fen, 686'111);
   EXPECT_EQ(s.installments[1].installment_fen, 684'977);
   // The last: 1,000,000 − 359 × 2,777.78 = 2,776.98 principal, interest 2,776.98 × 0.049 / 12 = 11.34.
@@ -63,6 +64,7 @@ TEST(ScheduleTest, EqualPrincipalMortgageExample) {
 TEST(ScheduleTest, InterestOnlyThenPrincipal) {
   // 2,700 at 20%: 45.00 interest a month (2,700 × 20% / 12), all principal in month 12.
   const Schedule s = Build(Terms(270'000, 12, 2000, RepaymentMethod::kInterestOnly));
+  ASSERT_EQ(s.installments.size(), 12u);
   for (int k = 0; k < 11; ++k) {
     EXPECT_EQ(s.installments[k].principal_fen, 0);
     EXPECT_EQ(s.installments[k].interest_fen, 4'500);
@@ -78,6 +80,7 @@ TEST(ScheduleTest, FlatFeeInstallments) {
   LoanTerms terms = Terms(270'000, 12, 0, RepaymentMethod::kFlatFee);
   terms.flat_fee_annual_bps = 900;
   const Schedule s = Build(terms);
+  ASSERT_EQ(s.installments.size(), 12u);
   for (const Installment& row : s.installments) {
     EXPECT_EQ(row.principal_fen, 22'500);
     EXPECT_EQ(row.interest_fen, 0);
@@ -96,12 +99,14 @@ TEST(ScheduleTest, DueDatesClampToTheMonthEnd) {
   LoanTerms terms = Terms(120'000, 4, 1200, RepaymentMethod::kEqualInstallment);
   terms.start = Date("2026-01-31");
   Schedule s = Build(terms);
+  ASSERT_EQ(s.installments.size(), 4u);
   EXPECT_EQ(s.installments[0].due_date, Date("2026-02-28"));
   EXPECT_EQ(s.installments[1].due_date, Date("2026-03-31"));  // from the start, not from Feb 28
   EXPECT_EQ(s.installments[2].due_date, Date("2026-04-30"));
   EXPECT_EQ(s.installments[3].due_date, Date("2026-05-31"));
   terms.start = Date("2027-11-30");
   s = Build(terms);
+  ASSERT_EQ(s.installments.size(), 4u);
   EXPECT_EQ(s.installments[2].due_date, Date("2028-02-29"));  // leap year
   EXPECT_EQ(s.installments[3].due_date, Date("2028-03-30"));
 }

@@ -71,6 +71,14 @@ TEST_F(EventIntakeTest, BadEventsNameTheirFieldAndRecordNothing) {
   EXPECT_EQ(bad_time->status, 422);
   EXPECT_EQ(json::parse(bad_time->body)["error"]["path"], "$.time");
   EXPECT_EQ(DeviceApplications(), 0);
+  // The same event with a good time is counted: the 0 above is not a count that never moves.
+  auto good = client_->Post(
+      "/v1/events",
+      R"({"entity": {"device_id": "D1"}, "event": "application", "time": "2025-08-19T16:55:02Z"})",
+      "application/json");
+  ASSERT_TRUE(good);
+  EXPECT_EQ(good->status, 200) << good->body;
+  EXPECT_EQ(DeviceApplications(), 1);
 }
 
 TEST_F(EventIntakeTest, AServerWithoutAStoreSays503) {
