@@ -9,7 +9,7 @@
 #include "core/money.h"
 #include "ledger/aging.h"
 #include "ledger/ledger.h"
-#include "ledger/sqlite_store.h"
+#include "ledger/open_store.h"
 #include "lending/product.h"
 
 namespace credo::cli {
@@ -39,7 +39,7 @@ void AddEodCommand(CLI::App& app, Action* action) {
         CREDO_ASSIGN_OR_RETURN(const lending::Product product, lending::LoadProductFile(path));
         policies.by_product[product.name] = ledger::PolicyOf(product);
       }
-      CREDO_ASSIGN_OR_RETURN(std::unique_ptr<ledger::LedgerStore> store, ledger::OpenSqliteStore(f->db));
+      CREDO_ASSIGN_OR_RETURN(std::unique_ptr<ledger::LedgerStore> store, ledger::OpenLedgerStore(f->db));
       ledger::Ledger ledger(*store);
       Result<ledger::EodSummary> run = ledger.RunEndOfDay(*date, policies);
       if (!run.ok()) {

@@ -8,7 +8,7 @@
 #include "cli/subcommands.h"
 #include "core/money.h"
 #include "ledger/check.h"
-#include "ledger/sqlite_store.h"
+#include "ledger/open_store.h"
 
 namespace credo::cli {
 namespace {
@@ -20,7 +20,7 @@ void AddCheckCommand(CLI::App* group, Action* action) {
   cmd->add_option("--db", *db, "Ledger database (SQLite)")->required();
   cmd->callback([=] {
     *action = [=]() -> Status {
-      CREDO_ASSIGN_OR_RETURN(std::unique_ptr<ledger::LedgerStore> store, ledger::OpenSqliteStore(*db));
+      CREDO_ASSIGN_OR_RETURN(std::unique_ptr<ledger::LedgerStore> store, ledger::OpenLedgerStore(*db));
       CREDO_ASSIGN_OR_RETURN(ledger::CheckReport report, ledger::CheckLedger(*store));
       for (const std::string& problem : report.problems) std::cout << "problem: " << problem << "\n";
       std::cout << "loans " << report.loans << ", debits " << FormatMoneyFen(report.debit_fen) << ", credits "
@@ -44,7 +44,7 @@ void AddTrialBalanceCommand(CLI::App* group, Action* action) {
   cmd->add_flag("--json", f->json, "Print JSON, amounts as decimal strings");
   cmd->callback([=] {
     *action = [=]() -> Status {
-      CREDO_ASSIGN_OR_RETURN(std::unique_ptr<ledger::LedgerStore> store, ledger::OpenSqliteStore(f->db));
+      CREDO_ASSIGN_OR_RETURN(std::unique_ptr<ledger::LedgerStore> store, ledger::OpenLedgerStore(f->db));
       CREDO_ASSIGN_OR_RETURN(std::vector<ledger::TrialBalanceRow> rows, ledger::TrialBalance(*store));
       if (f->json) {
         nlohmann::json out = nlohmann::json::array();

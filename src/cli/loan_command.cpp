@@ -9,7 +9,7 @@
 #include "cli/subcommands.h"
 #include "core/money.h"
 #include "ledger/ledger.h"
-#include "ledger/sqlite_store.h"
+#include "ledger/open_store.h"
 #include "lending/offer.h"
 #include "lending/product.h"
 #include "lending/schedule_format.h"
@@ -192,7 +192,7 @@ void AddOpenCommand(CLI::App* loan, Action* action) {
   cmd->callback([=] {
     *action = [=]() -> Status {
       CREDO_ASSIGN_OR_RETURN(PricedLoan priced, PriceFromFlags(f->pricing));
-      CREDO_ASSIGN_OR_RETURN(std::unique_ptr<ledger::LedgerStore> store, ledger::OpenSqliteStore(f->db));
+      CREDO_ASSIGN_OR_RETURN(std::unique_ptr<ledger::LedgerStore> store, ledger::OpenLedgerStore(f->db));
       ledger::Ledger book(*store);
       Result<ledger::OpenLoanResult> opened =
           book.OpenLoan({f->request_key, priced.product, priced.schedule});
@@ -233,7 +233,7 @@ void AddRepayCommand(CLI::App* loan, Action* action) {
       if (!amount.ok()) return AtFlag(amount.status(), "--amount");
       Result<CivilDate> date = CivilDate::Parse(f->date);
       if (!date.ok()) return AtFlag(date.status(), "--date");
-      CREDO_ASSIGN_OR_RETURN(std::unique_ptr<ledger::LedgerStore> store, ledger::OpenSqliteStore(f->db));
+      CREDO_ASSIGN_OR_RETURN(std::unique_ptr<ledger::LedgerStore> store, ledger::OpenLedgerStore(f->db));
       ledger::Ledger book(*store);
       Result<ledger::RepaymentResult> paid = book.Repay({f->request_key, f->loan_id, *amount, *date});
       if (!paid.ok()) return AtLedgerFlag(paid.status());
@@ -265,7 +265,7 @@ void AddShowCommand(CLI::App* loan, Action* action) {
   cmd->add_option("--loan", f->loan_id, "Loan id")->required();
   cmd->callback([=] {
     *action = [=]() -> Status {
-      CREDO_ASSIGN_OR_RETURN(std::unique_ptr<ledger::LedgerStore> store, ledger::OpenSqliteStore(f->db));
+      CREDO_ASSIGN_OR_RETURN(std::unique_ptr<ledger::LedgerStore> store, ledger::OpenLedgerStore(f->db));
       Result<ledger::LoanRecord> loan = ledger::Ledger(*store).GetLoan(f->loan_id);
       if (!loan.ok()) return AtFlag(loan.status(), "--loan");
       std::cout << LoanJson(*loan).dump(2) << "\n";

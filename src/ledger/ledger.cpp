@@ -28,7 +28,7 @@ Result<std::optional<json>> Replay(LedgerStore& store, const std::string& key,
 
 std::string OpenFingerprint(const OpenLoanRequest& r) {
   const lending::LoanTerms& t = r.schedule.terms;
-  return "open product=" + r.product + " method=" + lending::RepaymentMethodName(t.method) +
+  return "open product=" + r.product + " customer=" + r.customer_id + " method=" + lending::RepaymentMethodName(t.method) +
          " principal_fen=" + std::to_string(t.principal_fen) + " term=" + std::to_string(t.term_months) +
          " rate_bps=" + std::to_string(t.interest_annual_bps) +
          " fee_bps=" + std::to_string(t.flat_fee_annual_bps) +
@@ -68,8 +68,10 @@ Result<OpenLoanResult> Ledger::OpenLoan(const OpenLoanRequest& request) {
       result = {replay->at("loan_id"), replay->at("entry_id"), replay->at("cash_paid_fen"), true};
       return Status::Ok();
     }
+    if (disbursement_check_) CREDO_RETURN_IF_ERROR(disbursement_check_(request));
     LoanRecord loan;
     loan.product = request.product;
+    loan.customer_id = request.customer_id;
     loan.terms = terms;
     loan.apr_irr_bps = request.schedule.apr_irr_bps;
     for (const lending::Installment& plan : request.schedule.installments)
@@ -90,59 +92,82 @@ Result<OpenLoanResult> Ledger::OpenLoan(const OpenLoanRequest& request) {
 }
 
 Result<RepaymentResult> Ledger::Repay(const RepaymentRequest& request) {
+  RepaymentResult result;
+  CREDO_RETURN_IF_ERROR(store_.Transaction([&]() -> Status {
+    CREDO_ASSIGN_OR_RETURN(result, PostRepayment(request));
+    return Status::Ok();
+  }));
+  return result;
+}
+
+Result<std::vector<RepaymentResult>> Ledger::RepayMany(const std::vector<RepaymentRequest>& requests) {
+  std::vector<RepaymentResult> results;
+  results.reserve(requests.size());
+  CREDO_RETURN_IF_ERROR(store_.Transaction([&]() -> Status {
+    for (size_t k = 0; k < requests.size(); ++k) {
+      Result<RepaymentResult> result = PostRepayment(requests[k]);
+      if (!result.ok()) {
+        const Status& s = result.status();
+        return {s.code(), s.message(), "requests[" + std::to_string(k) + "]." + s.path()};
+      }
+      results.push_back(*result);
+    }
+    return Status::Ok();
+  }));
+  return results;
+}
+
+Result<RepaymentResult> Ledger::PostRepayment(const RepaymentRequest& request) {
   if (request.amount_fen <= 0) return Status::Invalid("the amount must be positive", "amount");
-  if (request.amount_fen > lending::kMaxPrincipalFen)
-    return Status::Invalid("the amount is too large", "amount");
+  if (request.amount_fen > lending::kMaxPrincipalFen) return Status::Invalid("the amount is too large", "amount");
   const std::string fingerprint = RepayFingerprint(request);
 
   RepaymentResult result;
-  CREDO_RETURN_IF_ERROR(store_.Transaction([&]() -> Status {
-    CREDO_ASSIGN_OR_RETURN(std::optional<json> replay, Replay(store_, request.request_key, fingerprint));
-    if (replay) {
-      const json& a = replay->at("allocation");
-      result.loan_id = request.loan_id;
-      result.entry_id = replay->at("entry_id");
-      result.amount_fen = request.amount_fen;
-      result.allocation = {a.at("penalty_fen"), a.at("fee_fen"), a.at("interest_fen"), a.at("principal_fen"),
-                           a.at("overpayment_fen")};
-      result.loan_closed = replay->at("loan_closed");
-      result.replayed = true;
-      return Status::Ok();
-    }
-    CREDO_ASSIGN_OR_RETURN(std::optional<LoanRecord> found, store_.LoadLoan(request.loan_id));
-    if (!found) return Status::NotFound("no loan " + std::to_string(request.loan_id), "loan");
-    LoanRecord& loan = *found;
-    if (loan.status == LoanStatus::kClosed) {
-      return Status(ErrorCode::kConflict, "loan " + std::to_string(loan.id) + " is closed", "loan");
-    }
+  CREDO_ASSIGN_OR_RETURN(std::optional<json> replay, Replay(store_, request.request_key, fingerprint));
+  if (replay) {
+    const json& a = replay->at("allocation");
+    result.loan_id = request.loan_id;
+    result.entry_id = replay->at("entry_id");
+    result.amount_fen = request.amount_fen;
+    result.allocation = {a.at("penalty_fen"), a.at("fee_fen"), a.at("interest_fen"), a.at("principal_fen"),
+                         a.at("overpayment_fen")};
+    result.loan_closed = replay->at("loan_closed");
+    result.replayed = true;
+    return result;
+  }
+  CREDO_ASSIGN_OR_RETURN(std::optional<LoanRecord> found, store_.LoadLoan(request.loan_id));
+  if (!found) return Status::NotFound("no loan " + std::to_string(request.loan_id), "loan");
+  LoanRecord& loan = *found;
+  if (loan.status != LoanStatus::kActive) {
+    return Status(ErrorCode::kConflict,
+                  "loan " + std::to_string(loan.id) + " is " + LoanStatusName(loan.status), "loan");
+  }
 
-    const Allocation split = AllocatePayment(loan.installments, request.amount_fen, DefaultAllocationOrder());
-    // Interest and fees paid beyond what was recognised become income now.
-    CREDO_RETURN_IF_ERROR(
-        Recognise(store_, loan, {0, "recognition", loan.id, request.date, request.request_key, {}},
-                  [](const LoanInstallment& i) { return std::pair(i.interest_paid_fen, i.fee_paid_fen); })
-            .status());
+  const Allocation split = AllocatePayment(loan.installments, request.amount_fen, DefaultAllocationOrder());
+  // Interest and fees paid beyond what was recognised become income now.
+  CREDO_RETURN_IF_ERROR(
+      Recognise(store_, loan, {0, "recognition", loan.id, request.date, request.request_key, {}},
+                [](const LoanInstallment& i) { return std::pair(i.interest_paid_fen, i.fee_paid_fen); })
+          .status());
 
-    JournalEntry payment{0, "repayment", loan.id, request.date, request.request_key, {}};
-    payment.lines.push_back({Account::kCash, loan.id, request.amount_fen, 0});
-    AddCredit(payment, Account::kPenaltyReceivable, split.penalty_fen);
-    AddCredit(payment, Account::kFeeReceivable, split.fee_fen);
-    AddCredit(payment, Account::kInterestReceivable, split.interest_fen);
-    AddCredit(payment, Account::kPrincipalReceivable, split.principal_fen);
-    AddCredit(payment, Account::kCustomerCredit, split.overpayment_fen);
-    CREDO_ASSIGN_OR_RETURN(const int64_t entry_id, Post(store_, payment));
+  JournalEntry payment{0, "repayment", loan.id, request.date, request.request_key, {}};
+  payment.lines.push_back({Account::kCash, loan.id, request.amount_fen, 0});
+  AddCredit(payment, Account::kPenaltyReceivable, split.penalty_fen);
+  AddCredit(payment, Account::kFeeReceivable, split.fee_fen);
+  AddCredit(payment, Account::kInterestReceivable, split.interest_fen);
+  AddCredit(payment, Account::kPrincipalReceivable, split.principal_fen);
+  AddCredit(payment, Account::kCustomerCredit, split.overpayment_fen);
+  CREDO_ASSIGN_OR_RETURN(const int64_t entry_id, Post(store_, payment));
 
-    int64_t owed_fen = 0;
-    for (const LoanInstallment& i : loan.installments) owed_fen += i.owed_fen();
-    loan.customer_credit_fen += split.overpayment_fen;
-    if (owed_fen == 0) loan.status = LoanStatus::kClosed;
-    CREDO_RETURN_IF_ERROR(store_.UpdateLoan(loan));
+  int64_t owed_fen = 0;
+  for (const LoanInstallment& i : loan.installments) owed_fen += i.owed_fen();
+  loan.customer_credit_fen += split.overpayment_fen;
+  if (owed_fen == 0) loan.status = LoanStatus::kClosed;
+  CREDO_RETURN_IF_ERROR(store_.UpdateLoan(loan));
 
-    result = {loan.id, entry_id, request.amount_fen, split, owed_fen == 0, false};
-    const json stored = {
-        {"entry_id", entry_id}, {"allocation", AllocationJson(split)}, {"loan_closed", owed_fen == 0}};
-    return store_.SaveRequest({request.request_key, fingerprint, stored.dump()});
-  }));
+  result = {loan.id, entry_id, request.amount_fen, split, owed_fen == 0, false};
+  const json stored = {{"entry_id", entry_id}, {"allocation", AllocationJson(split)}, {"loan_closed", owed_fen == 0}};
+  CREDO_RETURN_IF_ERROR(store_.SaveRequest({request.request_key, fingerprint, stored.dump()}));
   return result;
 }
 

@@ -28,11 +28,39 @@ Status ValidateEntry(const JournalEntry& entry) {
   return Status::Ok();
 }
 
-const char* LoanStatusName(LoanStatus status) { return status == LoanStatus::kActive ? "active" : "closed"; }
+const char* LoanStatusName(LoanStatus status) {
+  switch (status) {
+    case LoanStatus::kActive:
+      return "active";
+    case LoanStatus::kClosed:
+      return "closed";
+    case LoanStatus::kWrittenOff:
+      return "written_off";
+  }
+  return "?";
+}
 
 Result<LoanStatus> ParseLoanStatus(std::string_view name) {
-  return lending::ParseEnumName(name, {LoanStatus::kActive, LoanStatus::kClosed}, LoanStatusName,
-                                "loan status");
+  return lending::ParseEnumName(name, {LoanStatus::kActive, LoanStatus::kClosed, LoanStatus::kWrittenOff},
+                                LoanStatusName, "loan status");
+}
+
+const char* CreditLineStatusName(CreditLineStatus status) {
+  switch (status) {
+    case CreditLineStatus::kActive:
+      return "active";
+    case CreditLineStatus::kFrozen:
+      return "frozen";
+    case CreditLineStatus::kClosed:
+      return "closed";
+  }
+  return "?";
+}
+
+Result<CreditLineStatus> ParseCreditLineStatus(std::string_view name) {
+  return lending::ParseEnumName(name,
+                                {CreditLineStatus::kActive, CreditLineStatus::kFrozen, CreditLineStatus::kClosed},
+                                CreditLineStatusName, "credit line status");
 }
 
 }  // namespace credo::ledger

@@ -61,21 +61,53 @@ struct LoanInstallment {
   }
 };
 
-// Whether a loan still has anything owed.
-enum class LoanStatus { kActive, kClosed };
-// "active", "closed".
+// Whether a loan still has anything owed: closed when repaid in full,
+// written off when the lender gave up what was left (write-off expense).
+enum class LoanStatus { kActive, kClosed, kWrittenOff };
+// "active", "closed", "written_off".
 const char* LoanStatusName(LoanStatus status);
 Result<LoanStatus> ParseLoanStatus(std::string_view name);
 
 // A loan as the ledger keeps it.
 struct LoanRecord {
   int64_t id = 0;       // assigned by the store
-  std::string product;  // product name, or "plain"
+  std::string product;      // product name, or "plain"
+  std::string customer_id;  // the borrower ("" when the caller gave none)
+  int64_t credit_line_id = 0;  // the revolving line it was drawn from, 0 for a standalone loan
   lending::LoanTerms terms;
   int64_t apr_irr_bps = 0;
   LoanStatus status = LoanStatus::kActive;
   int64_t customer_credit_fen = 0;  // overpayments held for the borrower
   std::vector<LoanInstallment> installments;
+};
+
+// Whether a revolving credit line can be drawn on.
+enum class CreditLineStatus { kActive, kFrozen, kClosed };
+// "active", "frozen", "closed".
+const char* CreditLineStatusName(CreditLineStatus status);
+Result<CreditLineStatus> ParseCreditLineStatus(std::string_view name);
+
+// A revolving credit line (循环额度): draws become loans with their own
+// schedules; available = limit − outstanding principal of its loans.
+struct CreditLineRecord {
+  int64_t id = 0;  // assigned by the store
+  std::string customer_id;
+  std::string product;  // the product its draws are priced with
+  int64_t limit_fen = 0;
+  CreditLineStatus status = CreditLineStatus::kActive;
+  CivilDate opened;
+};
+
+// A change to a credit line, kept in order: kind "opened", "raised", "cut",
+// "frozen", "unfrozen" or "closed", with the limit before and after.
+struct CreditLineEvent {
+  int64_t line_id = 0;
+  CivilDate date;
+  std::string kind;
+  int64_t limit_before_fen = 0;
+  int64_t limit_after_fen = 0;
+  std::string request_key;
+  std::string reason;
 };
 
 // The stored outcome of a money-moving request, keyed by its request key.

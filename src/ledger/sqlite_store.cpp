@@ -12,7 +12,8 @@ namespace {
 
 // PRAGMA application_id of a ledger file ("CRLG") and its schema version.
 constexpr int64_t kApplicationId = 0x43524C47;
-constexpr int64_t kSchemaVersion = 2;  // 2 added the end-of-day tables (kEodSchema)
+// 2 added the end-of-day tables (kEodSchema), 3 borrowers and credit lines (kLinesSchema).
+constexpr int64_t kSchemaVersion = 3;
 constexpr int kBusyTimeoutMs = 10'000;
 // Starts the message of every SQLite error of the ledger.
 constexpr std::string_view kLabel = "ledger: ";
@@ -62,6 +63,28 @@ CREATE TABLE eod_events(
 CREATE INDEX eod_events_by_date ON eod_events(business_date, id);
 )sql";
 
+// Borrowers, credit lines, and the settled flag the end-of-day batch finds
+// its work by (schema version 3; older files gain them on open).
+constexpr const char* kLinesSchema = R"sql(
+ALTER TABLE loans ADD COLUMN customer_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE loans ADD COLUMN credit_line_id INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX loans_by_customer ON loans(customer_id) WHERE customer_id <> '';
+CREATE INDEX loans_by_line ON loans(credit_line_id) WHERE credit_line_id <> 0;
+ALTER TABLE installments ADD COLUMN settled INTEGER NOT NULL DEFAULT 0;
+UPDATE installments SET settled = (principal_paid_fen = principal_fen AND interest_paid_fen = interest_fen
+  AND fee_paid_fen = fee_fen AND penalty_paid_fen = penalty_charged_fen);
+CREATE INDEX installments_open ON installments(due_date, loan_id) WHERE settled = 0;
+CREATE INDEX loan_aging_overdue ON loan_aging(loan_id) WHERE dpd_days > 0;
+CREATE TABLE credit_lines(
+  id INTEGER PRIMARY KEY, customer_id TEXT NOT NULL, product TEXT NOT NULL, limit_fen INTEGER NOT NULL,
+  status TEXT NOT NULL, opened TEXT NOT NULL);
+CREATE TABLE credit_line_events(
+  id INTEGER PRIMARY KEY, line_id INTEGER NOT NULL REFERENCES credit_lines(id), date TEXT NOT NULL,
+  kind TEXT NOT NULL, limit_before_fen INTEGER NOT NULL, limit_after_fen INTEGER NOT NULL,
+  request_key TEXT NOT NULL, reason TEXT NOT NULL);
+CREATE INDEX credit_line_events_by_line ON credit_line_events(line_id, id);
+)sql";
+
 class SqliteStore final : public LedgerStore {
  public:
   SqliteStore(sqlite::Connection db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
@@ -76,14 +99,16 @@ class SqliteStore final : public LedgerStore {
       return Transaction([&] {
         CREDO_RETURN_IF_ERROR(Exec(kSchema));
         CREDO_RETURN_IF_ERROR(Exec(kEodSchema));
+        CREDO_RETURN_IF_ERROR(Exec(kLinesSchema));
         return Exec("PRAGMA application_id = " + std::to_string(kApplicationId) +
                     "; PRAGMA user_version = " + std::to_string(kSchemaVersion));
       });
     }
     if (app_id != kApplicationId) return Status::Invalid("not a Credo ledger", path_);
-    if (version == 1) {
+    if (version == 1 || version == 2) {
       return Transaction([&] {
-        CREDO_RETURN_IF_ERROR(Exec(kEodSchema));
+        if (version == 1) CREDO_RETURN_IF_ERROR(Exec(kEodSchema));
+        CREDO_RETURN_IF_ERROR(Exec(kLinesSchema));
         return Exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
       });
     }
@@ -125,7 +150,7 @@ class SqliteStore final : public LedgerStore {
         Cached(
             "INSERT INTO loans(product, method, principal_fen, term_months, interest_annual_bps, "
             "flat_fee_annual_bps, upfront_fee_fen, merchant_discount_fen, rounding, start_date, apr_irr_bps, "
-            "status, customer_credit_fen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+            "status, customer_credit_fen, customer_id, credit_line_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
     const lending::LoanTerms& t = loan.terms;
     BindText(s, 1, loan.product);
     BindText(s, 2, lending::RepaymentMethodName(t.method));
@@ -140,16 +165,24 @@ class SqliteStore final : public LedgerStore {
     sqlite3_bind_int64(s, 11, loan.apr_irr_bps);
     BindText(s, 12, LoanStatusName(loan.status));
     sqlite3_bind_int64(s, 13, loan.customer_credit_fen);
+    BindText(s, 14, loan.customer_id);
+    sqlite3_bind_int64(s, 15, loan.credit_line_id);
     CREDO_RETURN_IF_ERROR(StepDone(s));
     const int64_t id = sqlite3_last_insert_rowid(db_.get());
+    CREDO_RETURN_IF_ERROR(InsertInstallments(id, loan.installments));
+    return id;
+  }
+
+  // Stores `installments` as those of loan `loan_id`.
+  Status InsertInstallments(int64_t loan_id, const std::vector<LoanInstallment>& installments) {
     CREDO_ASSIGN_OR_RETURN(
         sqlite3_stmt * ins,
         Cached("INSERT INTO installments(loan_id, number, due_date, principal_fen, interest_fen, fee_fen, "
                "installment_fen, remaining_principal_fen, interest_recognised_fen, fee_recognised_fen, "
-               "penalty_charged_fen, principal_paid_fen, interest_paid_fen, fee_paid_fen, penalty_paid_fen) "
-               "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
-    for (const LoanInstallment& i : loan.installments) {
-      sqlite3_bind_int64(ins, 1, id);
+               "penalty_charged_fen, principal_paid_fen, interest_paid_fen, fee_paid_fen, penalty_paid_fen, "
+               "settled) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+    for (const LoanInstallment& i : installments) {
+      sqlite3_bind_int64(ins, 1, loan_id);
       sqlite3_bind_int64(ins, 2, i.plan.number);
       BindText(ins, 3, i.plan.due_date.ToString());
       const int64_t amounts[] = {i.plan.principal_fen,
@@ -165,9 +198,10 @@ class SqliteStore final : public LedgerStore {
                                  i.fee_paid_fen,
                                  i.penalty_paid_fen};
       for (int k = 0; k < 12; ++k) sqlite3_bind_int64(ins, 4 + k, amounts[k]);
+      sqlite3_bind_int64(ins, 16, i.owed_fen() == 0 ? 1 : 0);
       CREDO_RETURN_IF_ERROR(StepDone(ins));
     }
-    return id;
+    return Status::Ok();
   }
 
   Result<std::optional<LoanRecord>> LoadLoan(int64_t id) override {
@@ -176,7 +210,7 @@ class SqliteStore final : public LedgerStore {
         Cached(
             "SELECT product, method, principal_fen, term_months, interest_annual_bps, flat_fee_annual_bps, "
             "upfront_fee_fen, merchant_discount_fen, rounding, start_date, apr_irr_bps, status, "
-            "customer_credit_fen FROM loans WHERE id = ?"));
+            "customer_credit_fen, customer_id, credit_line_id FROM loans WHERE id = ?"));
     sqlite3_bind_int64(s, 1, id);
     CREDO_ASSIGN_OR_RETURN(const bool found, Step(s));
     if (!found) return std::optional<LoanRecord>();
@@ -196,6 +230,8 @@ class SqliteStore final : public LedgerStore {
     loan.apr_irr_bps = sqlite3_column_int64(s, 10);
     CREDO_ASSIGN_OR_RETURN(loan.status, ParseLoanStatus(ColumnText(s, 11)));
     loan.customer_credit_fen = sqlite3_column_int64(s, 12);
+    loan.customer_id = ColumnText(s, 13);
+    loan.credit_line_id = sqlite3_column_int64(s, 14);
     sqlite3_reset(s);
 
     CREDO_ASSIGN_OR_RETURN(
@@ -240,28 +276,140 @@ class SqliteStore final : public LedgerStore {
         sqlite3_stmt * ins,
         Cached("UPDATE installments SET interest_recognised_fen = ?, fee_recognised_fen = ?, "
                "penalty_charged_fen = ?, principal_paid_fen = ?, interest_paid_fen = ?, fee_paid_fen = ?, "
-               "penalty_paid_fen = ? WHERE loan_id = ? AND number = ?"));
+               "penalty_paid_fen = ?, settled = ? WHERE loan_id = ? AND number = ?"));
     for (const LoanInstallment& i : loan.installments) {
       const int64_t amounts[] = {i.interest_recognised_fen, i.fee_recognised_fen, i.penalty_charged_fen,
                                  i.principal_paid_fen,      i.interest_paid_fen,  i.fee_paid_fen,
                                  i.penalty_paid_fen};
       for (int k = 0; k < 7; ++k) sqlite3_bind_int64(ins, 1 + k, amounts[k]);
-      sqlite3_bind_int64(ins, 8, loan.id);
-      sqlite3_bind_int64(ins, 9, i.plan.number);
+      sqlite3_bind_int64(ins, 8, i.owed_fen() == 0 ? 1 : 0);
+      sqlite3_bind_int64(ins, 9, loan.id);
+      sqlite3_bind_int64(ins, 10, i.plan.number);
       CREDO_RETURN_IF_ERROR(StepDone(ins));
     }
     return Status::Ok();
   }
 
+  Status ReplaceInstallments(const LoanRecord& loan) override {
+    CREDO_ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                           Cached("UPDATE loans SET status = ?, customer_credit_fen = ? WHERE id = ?"));
+    BindText(s, 1, LoanStatusName(loan.status));
+    sqlite3_bind_int64(s, 2, loan.customer_credit_fen);
+    sqlite3_bind_int64(s, 3, loan.id);
+    CREDO_RETURN_IF_ERROR(StepDone(s));
+    CREDO_ASSIGN_OR_RETURN(sqlite3_stmt * del, Cached("DELETE FROM installments WHERE loan_id = ?"));
+    sqlite3_bind_int64(del, 1, loan.id);
+    CREDO_RETURN_IF_ERROR(StepDone(del));
+    return InsertInstallments(loan.id, loan.installments);
+  }
+
   Result<std::vector<int64_t>> LoanIds() override {
     CREDO_ASSIGN_OR_RETURN(sqlite3_stmt * s, Cached("SELECT id FROM loans ORDER BY id"));
-    std::vector<int64_t> ids;
+    return Ids(s);
+  }
+
+  Result<std::vector<int64_t>> LoansOfCustomer(const std::string& customer_id) override {
+    CREDO_ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                           Cached("SELECT id FROM loans WHERE customer_id = ? AND customer_id <> '' ORDER BY id"));
+    BindText(s, 1, customer_id);
+    return Ids(s);
+  }
+
+  Result<std::vector<int64_t>> LoansOfCreditLine(int64_t line_id) override {
+    CREDO_ASSIGN_OR_RETURN(
+        sqlite3_stmt * s,
+        Cached("SELECT id FROM loans WHERE credit_line_id = ? AND credit_line_id <> 0 ORDER BY id"));
+    sqlite3_bind_int64(s, 1, line_id);
+    return Ids(s);
+  }
+
+  Result<std::vector<int64_t>> LoansForEndOfDay(CivilDate through, int64_t after_id) override {
+    CREDO_ASSIGN_OR_RETURN(
+        sqlite3_stmt * s,
+        Cached("SELECT c.loan_id FROM (SELECT loan_id FROM installments WHERE settled = 0 AND due_date <= ?1 "
+               "AND loan_id > ?2 UNION SELECT loan_id FROM loan_aging WHERE dpd_days > 0 AND loan_id > ?2) c "
+               "JOIN loans l ON l.id = c.loan_id WHERE l.status = 'active' ORDER BY c.loan_id"));
+    BindText(s, 1, through.ToString());
+    sqlite3_bind_int64(s, 2, after_id);
+    return Ids(s);
+  }
+
+  Result<int64_t> InsertCreditLine(const CreditLineRecord& line) override {
+    CREDO_ASSIGN_OR_RETURN(
+        sqlite3_stmt * s,
+        Cached("INSERT INTO credit_lines(customer_id, product, limit_fen, status, opened) VALUES (?,?,?,?,?)"));
+    BindText(s, 1, line.customer_id);
+    BindText(s, 2, line.product);
+    sqlite3_bind_int64(s, 3, line.limit_fen);
+    BindText(s, 4, CreditLineStatusName(line.status));
+    BindText(s, 5, line.opened.ToString());
+    CREDO_RETURN_IF_ERROR(StepDone(s));
+    return sqlite3_last_insert_rowid(db_.get());
+  }
+
+  Result<std::optional<CreditLineRecord>> LoadCreditLine(int64_t id) override {
+    CREDO_ASSIGN_OR_RETURN(
+        sqlite3_stmt * s,
+        Cached("SELECT customer_id, product, limit_fen, status, opened FROM credit_lines WHERE id = ?"));
+    sqlite3_bind_int64(s, 1, id);
+    CREDO_ASSIGN_OR_RETURN(const bool found, Step(s));
+    if (!found) return std::optional<CreditLineRecord>();
+    CreditLineRecord line;
+    line.id = id;
+    line.customer_id = ColumnText(s, 0);
+    line.product = ColumnText(s, 1);
+    line.limit_fen = sqlite3_column_int64(s, 2);
+    CREDO_ASSIGN_OR_RETURN(line.status, ParseCreditLineStatus(ColumnText(s, 3)));
+    CREDO_ASSIGN_OR_RETURN(line.opened, CivilDate::Parse(ColumnText(s, 4)));
+    sqlite3_reset(s);
+    return std::optional<CreditLineRecord>(std::move(line));
+  }
+
+  Status UpdateCreditLine(const CreditLineRecord& line) override {
+    CREDO_ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                           Cached("UPDATE credit_lines SET limit_fen = ?, status = ? WHERE id = ?"));
+    sqlite3_bind_int64(s, 1, line.limit_fen);
+    BindText(s, 2, CreditLineStatusName(line.status));
+    sqlite3_bind_int64(s, 3, line.id);
+    return StepDone(s);
+  }
+
+  Status InsertCreditLineEvent(const CreditLineEvent& e) override {
+    CREDO_ASSIGN_OR_RETURN(
+        sqlite3_stmt * s,
+        Cached("INSERT INTO credit_line_events(line_id, date, kind, limit_before_fen, limit_after_fen, "
+               "request_key, reason) VALUES (?,?,?,?,?,?,?)"));
+    sqlite3_bind_int64(s, 1, e.line_id);
+    BindText(s, 2, e.date.ToString());
+    BindText(s, 3, e.kind);
+    sqlite3_bind_int64(s, 4, e.limit_before_fen);
+    sqlite3_bind_int64(s, 5, e.limit_after_fen);
+    BindText(s, 6, e.request_key);
+    BindText(s, 7, e.reason);
+    return StepDone(s);
+  }
+
+  Result<std::vector<CreditLineEvent>> CreditLineEvents(int64_t line_id) override {
+    CREDO_ASSIGN_OR_RETURN(
+        sqlite3_stmt * s,
+        Cached("SELECT date, kind, limit_before_fen, limit_after_fen, request_key, reason "
+               "FROM credit_line_events WHERE line_id = ? ORDER BY id"));
+    sqlite3_bind_int64(s, 1, line_id);
+    std::vector<CreditLineEvent> events;
     while (true) {
       CREDO_ASSIGN_OR_RETURN(const bool row, Step(s));
       if (!row) break;
-      ids.push_back(sqlite3_column_int64(s, 0));
+      CreditLineEvent e;
+      e.line_id = line_id;
+      CREDO_ASSIGN_OR_RETURN(e.date, CivilDate::Parse(ColumnText(s, 0)));
+      e.kind = ColumnText(s, 1);
+      e.limit_before_fen = sqlite3_column_int64(s, 2);
+      e.limit_after_fen = sqlite3_column_int64(s, 3);
+      e.request_key = ColumnText(s, 4);
+      e.reason = ColumnText(s, 5);
+      events.push_back(std::move(e));
     }
-    return ids;
+    return events;
   }
 
   Result<int64_t> InsertEntry(const JournalEntry& entry) override {
@@ -407,6 +555,20 @@ class SqliteStore final : public LedgerStore {
     return StepDone(s);
   }
 
+  Result<std::vector<std::pair<std::string, int64_t>>> CountActiveLoansByBucket() override {
+    CREDO_ASSIGN_OR_RETURN(
+        sqlite3_stmt * s,
+        Cached("SELECT coalesce(a.bucket, 'M0'), count(*) FROM loans l LEFT JOIN loan_aging a ON a.loan_id = l.id "
+               "WHERE l.status = 'active' GROUP BY 1 ORDER BY 1"));
+    std::vector<std::pair<std::string, int64_t>> counts;
+    while (true) {
+      CREDO_ASSIGN_OR_RETURN(const bool row, Step(s));
+      if (!row) break;
+      counts.emplace_back(ColumnText(s, 0), sqlite3_column_int64(s, 1));
+    }
+    return counts;
+  }
+
   Status InsertEodEvent(const EodEvent& e) override {
     CREDO_ASSIGN_OR_RETURN(
         sqlite3_stmt * s,
@@ -472,6 +634,17 @@ class SqliteStore final : public LedgerStore {
     CREDO_ASSIGN_OR_RETURN(const bool row, Step(s));
     if (row) sqlite3_reset(s);
     return Status::Ok();
+  }
+
+  // The first column of every row of `s`.
+  Result<std::vector<int64_t>> Ids(sqlite3_stmt* s) {
+    std::vector<int64_t> ids;
+    while (true) {
+      CREDO_ASSIGN_OR_RETURN(const bool row, Step(s));
+      if (!row) break;
+      ids.push_back(sqlite3_column_int64(s, 0));
+    }
+    return ids;
   }
 
   Result<std::vector<AccountTotals>> Totals(const std::string& sql) {

@@ -1,12 +1,13 @@
 // ledger/store.h — where the ledger keeps its data, behind one interface so
-// that SQLite (sqlite_store.h) and, later, PostgreSQL serve the same
-// operations (ledger.h) and the same tests.
+// that SQLite (sqlite_store.h) and PostgreSQL (postgres_store.h) serve the
+// same operations (ledger.h) and the same tests.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
@@ -49,10 +50,32 @@ class LedgerStore {
   virtual Result<int64_t> InsertLoan(const LoanRecord& loan) = 0;
   // The loan `id`, or nullopt when there is none.
   virtual Result<std::optional<LoanRecord>> LoadLoan(int64_t id) = 0;
-  // Writes back a loan's status, customer credit and installments' amounts.
+  // Writes back a loan's status, customer credit and installments' amounts
+  // (recognised and paid; the plan of each installment is kept).
   virtual Status UpdateLoan(const LoanRecord& loan) = 0;
+  // Writes back a loan like UpdateLoan and replaces its installments,
+  // plans included, by `loan.installments` (a prepayment re-schedules).
+  virtual Status ReplaceInstallments(const LoanRecord& loan) = 0;
   // Every loan id, ascending.
   virtual Result<std::vector<int64_t>> LoanIds() = 0;
+  // The ids of the loans of one borrower, and of one credit line, ascending.
+  virtual Result<std::vector<int64_t>> LoansOfCustomer(const std::string& customer_id) = 0;
+  virtual Result<std::vector<int64_t>> LoansOfCreditLine(int64_t line_id) = 0;
+  // The ids above `after_id`, ascending, of the active loans the end-of-day
+  // batch of a date has work on: those with an installment not settled
+  // (anything still owed) due on or before `through`, and those whose last
+  // aging was past due. Every other active loan is current with nothing due.
+  virtual Result<std::vector<int64_t>> LoansForEndOfDay(CivilDate through, int64_t after_id) = 0;
+
+  // Stores a new credit line; returns its id.
+  virtual Result<int64_t> InsertCreditLine(const CreditLineRecord& line) = 0;
+  // The credit line `id`, or nullopt when there is none.
+  virtual Result<std::optional<CreditLineRecord>> LoadCreditLine(int64_t id) = 0;
+  // Writes back a line's limit and status.
+  virtual Status UpdateCreditLine(const CreditLineRecord& line) = 0;
+  virtual Status InsertCreditLineEvent(const CreditLineEvent& event) = 0;
+  // A line's events in the order they were recorded.
+  virtual Result<std::vector<CreditLineEvent>> CreditLineEvents(int64_t line_id) = 0;
 
   // Stores an entry and its lines (validated by the caller); returns its id.
   virtual Result<int64_t> InsertEntry(const JournalEntry& entry) = 0;
@@ -72,6 +95,9 @@ class LedgerStore {
   // A loan's aging as of its last end-of-day run, or nullopt before the first.
   virtual Result<std::optional<LoanAging>> LoadAging(int64_t loan_id) = 0;
   virtual Status SaveAging(const LoanAging& aging) = 0;
+  // How many active loans each bucket holds by their last aging ("M0" -> 980,
+  // "M1" -> 12, ...; loans never aged count as "M0").
+  virtual Result<std::vector<std::pair<std::string, int64_t>>> CountActiveLoansByBucket() = 0;
   virtual Status InsertEodEvent(const EodEvent& event) = 0;
   // The events of `business_date`, in the order they were recorded.
   virtual Result<std::vector<EodEvent>> EodEventsOn(CivilDate business_date) = 0;

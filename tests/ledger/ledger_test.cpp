@@ -14,7 +14,7 @@
 
 #include "ledger/aging.h"
 #include "ledger/check.h"
-#include "ledger/sqlite_store.h"
+#include "test_store.h"
 #include "lending/offer.h"
 
 namespace credo::ledger {
@@ -41,11 +41,7 @@ lending::Schedule PlainSchedule(
 class LedgerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    path_ = std::filesystem::temp_directory_path() /
-            ("credo_ledger_" + std::to_string(::getpid()) + "_" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db");
-    Remove();
-    Result<std::unique_ptr<LedgerStore>> store = OpenSqliteStore(path_.string());
+    Result<std::unique_ptr<LedgerStore>> store = db_.Open();
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(*store);
     ledger_ = std::make_unique<Ledger>(*store_);
@@ -53,10 +49,6 @@ class LedgerTest : public ::testing::Test {
   void TearDown() override {
     ledger_.reset();
     store_.reset();
-    Remove();
-  }
-  void Remove() {
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
   }
 
   // Balance of `account` (normal side) from the trial balance.
@@ -82,7 +74,7 @@ class LedgerTest : public ::testing::Test {
     for (const std::string& p : report->problems) ADD_FAILURE() << p;
   }
 
-  std::filesystem::path path_;
+  TestStore db_;
   std::unique_ptr<LedgerStore> store_;
   std::unique_ptr<Ledger> ledger_;
 };
