@@ -37,12 +37,13 @@ struct EodSummary {
   CivilDate business_date;
   bool already_done = false;  // the date had completed before: nothing was posted
   bool resumed = false;       // the call finished a run a crash had stopped midway
-  int64_t loans_processed = 0;
+  int64_t loans_processed = 0;  // loans with something due or past due: the rest had no work
   int64_t interest_fen = 0;                       // recognised: Dr interest_receivable / Cr interest_income
   int64_t fee_fen = 0;                            // recognised: Dr fee_receivable / Cr fee_income
   int64_t penalty_fen = 0;                        // charged: Dr penalty_receivable / Cr penalty_income
   std::map<std::string, int64_t> events_by_kind;  // "due_soon", "became_overdue", "bucket_changed"
-  std::array<int64_t, 5> loans_by_bucket{};       // indexed by Bucket (M0 ... M4+)
+  // Every active loan by its bucket after the run, indexed by Bucket (M0 ... M4+).
+  std::array<int64_t, 5> loans_by_bucket{};
 };
 
 }  // namespace credo::ledger

@@ -75,6 +75,16 @@ void Rollback(sqlite3* db) {
 
 Status Transaction(sqlite3* db, const std::function<Status()>& body, const std::string& path,
                    std::string_view label) {
+  if (sqlite3_get_autocommit(db) == 0) {
+    CREDO_RETURN_IF_ERROR(Exec(db, "SAVEPOINT nested", path, label));
+    Status status = body();
+    if (!status.ok()) {
+      // ROLLBACK TO keeps the savepoint open; RELEASE then removes it.
+      (void)Exec(db, "ROLLBACK TO nested", path, label);
+    }
+    const Status released = Exec(db, "RELEASE nested", path, label);
+    return status.ok() ? released : status;
+  }
   CREDO_RETURN_IF_ERROR(Exec(db, "BEGIN IMMEDIATE", path, label));
   Status status = body();
   if (status.ok()) status = Exec(db, "COMMIT", path, label);

@@ -65,7 +65,9 @@ Status Exec(sqlite3* db, const std::string& sql, const std::string& path, std::s
 void Rollback(sqlite3* db);
 
 // Runs `body` in a write transaction (BEGIN IMMEDIATE ... COMMIT). When
-// `body` or the commit fails, rolls back and returns that failure.
+// `body` or the commit fails, rolls back and returns that failure. Called
+// inside another transaction, it runs as a savepoint of it: a failure rolls
+// back only this body's work; the rest commits with the outer transaction.
 Status Transaction(sqlite3* db, const std::function<Status()>& body, const std::string& path,
                    std::string_view label = {});
 

@@ -144,5 +144,42 @@ TEST_F(SqliteConnectionTest, TransactionCommitsOrLeavesNothingBehind) {
   EXPECT_EQ(Exec(db, "INSERT INTO t(id) VALUES (1)", path).code(), ErrorCode::kConflict);  // 1 was kept
 }
 
+// A transaction inside another is a savepoint: its failure undoes only its
+// own rows, and what the outer one wrote, before and after it, commits.
+TEST_F(SqliteConnectionTest, NestedTransactionFailingUndoesOnlyItsOwnWork) {
+  const std::string& path = path_;
+  Result<Connection> opened = Open(path, OpenMode::kCreate, 1000, "test store");
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  sqlite3* db = opened->get();
+  ASSERT_TRUE(Exec(db, "CREATE TABLE t(id INTEGER PRIMARY KEY)", path).ok());
+
+  Status inner_failed;
+  Status inner_ok;
+  const Status outer = Transaction(
+      db,
+      [&] {
+        CREDO_RETURN_IF_ERROR(Exec(db, "INSERT INTO t(id) VALUES (1)", path));
+        inner_failed = Transaction(
+            db,
+            [&] {
+              EXPECT_TRUE(Exec(db, "INSERT INTO t(id) VALUES (2)", path).ok());
+              return Status::Invalid("inner gave up");
+            },
+            path);
+        inner_ok = Transaction(
+            db, [&] { return Exec(db, "INSERT INTO t(id) VALUES (3)", path); }, path);
+        return Exec(db, "INSERT INTO t(id) VALUES (4)", path);
+      },
+      path);
+  ASSERT_TRUE(outer.ok()) << outer.ToString();
+  EXPECT_EQ(inner_failed.message(), "inner gave up");
+  EXPECT_TRUE(inner_ok.ok()) << inner_ok.ToString();
+  // Rows 1, 3 and 4 were committed (inserting them again conflicts); 2 was not.
+  EXPECT_EQ(Exec(db, "INSERT INTO t(id) VALUES (1)", path).code(), ErrorCode::kConflict);
+  EXPECT_EQ(Exec(db, "INSERT INTO t(id) VALUES (3)", path).code(), ErrorCode::kConflict);
+  EXPECT_EQ(Exec(db, "INSERT INTO t(id) VALUES (4)", path).code(), ErrorCode::kConflict);
+  EXPECT_TRUE(Exec(db, "INSERT INTO t(id) VALUES (2)", path).ok());
+}
+
 }  // namespace
 }  // namespace credo::sqlite
