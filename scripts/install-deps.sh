@@ -9,6 +9,8 @@ packages=(
   # libraries
   tzdata zlib1g-dev libsqlite3-dev nlohmann-json3-dev libeigen3-dev libxgboost-dev libcli11-dev
   libmicrohttpd-dev libjemalloc-dev librocksdb-dev libyaml-cpp-dev
+  # the PostgreSQL ledger store (libpqxx) and the server its tests start (scripts/pg-test-cluster.sh)
+  libpqxx-dev postgresql
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev
   # peers for the model benchmark (bench/model_peers.py)

@@ -149,7 +149,13 @@ Result<EodSummary> Ledger::RunEndOfDay(CivilDate business_date, const EodPolicie
     EodSummary chunk;  // added to `summary` only once committed
     CREDO_RETURN_IF_ERROR(store_.Transaction([&]() -> Status {
       chunk = EodSummary{};
+      // Touch the run's progress first: another process running this date
+      // waits here for our chunk, then reads how far we got and skips it.
+      CREDO_RETURN_IF_ERROR(store_.SaveEodProgress(run));
+      CREDO_ASSIGN_OR_RETURN(const std::optional<EodProgress> now, store_.LatestEodProgress());
+      const int64_t done_through = now && now->business_date == business_date ? now->last_loan_id : 0;
       for (size_t k = first; k < last; ++k) {
+        if (ids[k] <= done_through) continue;
         CREDO_ASSIGN_OR_RETURN(std::optional<LoanRecord> loan, store_.LoadLoan(ids[k]));
         if (loan && loan->status == LoanStatus::kActive && loan->terms.start <= business_date) {
           CREDO_RETURN_IF_ERROR(ProcessLoan(store_, *loan, run, policies.For(loan->product), chunk));

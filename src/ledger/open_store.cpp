@@ -1,13 +1,12 @@
 #include "ledger/open_store.h"
 
+#include "ledger/postgres_store.h"
 #include "ledger/sqlite_store.h"
 
 namespace credo::ledger {
 
 Result<std::unique_ptr<LedgerStore>> OpenLedgerStore(const std::string& db) {
-  if (db.starts_with("postgresql://") || db.starts_with("postgres://")) {
-    return Status::Invalid("this build has no PostgreSQL ledger yet", "db");
-  }
+  if (db.starts_with("postgresql://") || db.starts_with("postgres://")) return OpenPostgresStore(db);
   return OpenSqliteStore(db);
 }
 

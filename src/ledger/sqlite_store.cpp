@@ -93,8 +93,10 @@ class SqliteStore final : public LedgerStore {
   SqliteStore(sqlite::Connection db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
 
   Status Init() {
-    CREDO_RETURN_IF_ERROR(Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
-                               "PRAGMA cache_size=" + std::to_string(-kCacheKiB)));
+    CREDO_RETURN_IF_ERROR(
+        Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+             "PRAGMA cache_size=" +
+             std::to_string(-kCacheKiB)));
     CREDO_ASSIGN_OR_RETURN(const int64_t app_id, QueryInt("PRAGMA application_id"));
     CREDO_ASSIGN_OR_RETURN(const int64_t version, QueryInt("PRAGMA user_version"));
     if (app_id == 0 && version == 0) {
@@ -279,11 +281,13 @@ class SqliteStore final : public LedgerStore {
     CREDO_RETURN_IF_ERROR(StepDone(s));
     CREDO_ASSIGN_OR_RETURN(
         sqlite3_stmt * ins,
-        Cached("UPDATE installments SET interest_recognised_fen = ?, fee_recognised_fen = ?, "
-               "penalty_charged_fen = ?, principal_paid_fen = ?, interest_paid_fen = ?, fee_paid_fen = ?, "
-               "penalty_paid_fen = ?, settled = ? WHERE loan_id = ? AND number = ? AND (interest_recognised_fen, "
-               "fee_recognised_fen, penalty_charged_fen, principal_paid_fen, interest_paid_fen, fee_paid_fen, "
-               "penalty_paid_fen) IS NOT (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+        Cached(
+            "UPDATE installments SET interest_recognised_fen = ?, fee_recognised_fen = ?, "
+            "penalty_charged_fen = ?, principal_paid_fen = ?, interest_paid_fen = ?, fee_paid_fen = ?, "
+            "penalty_paid_fen = ?, settled = ? WHERE loan_id = ? AND number = ? AND "
+            "(interest_recognised_fen, "
+            "fee_recognised_fen, penalty_charged_fen, principal_paid_fen, interest_paid_fen, fee_paid_fen, "
+            "penalty_paid_fen) IS NOT (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
     for (const LoanInstallment& i : loan.installments) {
       const int64_t amounts[] = {i.interest_recognised_fen, i.fee_recognised_fen, i.penalty_charged_fen,
                                  i.principal_paid_fen,      i.interest_paid_fen,  i.fee_paid_fen,
@@ -527,10 +531,11 @@ class SqliteStore final : public LedgerStore {
   }
 
   Status SaveEodProgress(const EodProgress& p) override {
-    CREDO_ASSIGN_OR_RETURN(
-        sqlite3_stmt * s,
-        Cached("INSERT OR REPLACE INTO eod_progress(business_date, previous_date, last_loan_id, completed) "
-               "VALUES (?, ?, ?, ?)"));
+    CREDO_ASSIGN_OR_RETURN(sqlite3_stmt * s, Cached("INSERT INTO eod_progress(business_date, previous_date, "
+                                                    "last_loan_id, completed) VALUES (?, ?, ?, ?) "
+                                                    "ON CONFLICT(business_date) DO UPDATE SET last_loan_id = "
+                                                    "max(last_loan_id, excluded.last_loan_id), "
+                                                    "completed = max(completed, excluded.completed)"));
     BindText(s, 1, p.business_date.ToString());
     if (p.previous_date) BindText(s, 2, p.previous_date->ToString());
     sqlite3_bind_int64(s, 3, p.last_loan_id);

@@ -40,6 +40,9 @@ class LedgerStore {
 
   // Runs `body` in one transaction: commits when it returns Ok, rolls
   // everything back otherwise (or if the commit fails), and returns its Status.
+  // Inside another Transaction it is a savepoint of that one (a failure undoes
+  // only `body`'s work), so callers can group operations: all of a batch of
+  // loans opened in one commit.
   virtual Status Transaction(const std::function<Status()>& body) = 0;
 
   // The stored outcome of request `key`, if it was made before.
@@ -90,7 +93,9 @@ class LedgerStore {
 
   // The end-of-day run with the latest business date, if any ran.
   virtual Result<std::optional<EodProgress>> LatestEodProgress() = 0;
-  // Inserts or replaces the progress of `progress.business_date`.
+  // Records the progress of `progress.business_date`: creates its row, or
+  // advances it — last_loan_id and completed never go back, so two
+  // processes running the same date cannot undo each other's progress.
   virtual Status SaveEodProgress(const EodProgress& progress) = 0;
   // A loan's aging as of its last end-of-day run, or nullopt before the first.
   virtual Result<std::optional<LoanAging>> LoadAging(int64_t loan_id) = 0;

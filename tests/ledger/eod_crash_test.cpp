@@ -57,7 +57,47 @@ class EodCrashTest : public ::testing::Test {
   }
   void TearDown() override { RemoveReference(); }
   void RemoveReference() {
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(reference_path_.string() + suffix);
+    for (const char* suffix : {"", "-wal", "-shm"})
+      std::filesystem::remove(reference_path_.string() + suffix);
+  }
+
+  // The same two days on a second ledger, without a crash: every account's
+  // totals and every installment's charges must equal those of `store`.
+  void ExpectSameAsUninterrupted(LedgerStore& store, CivilDate day1, CivilDate day2) {
+    Result<std::unique_ptr<LedgerStore>> reference = OpenSqliteStore(reference_path_.string());
+    ASSERT_TRUE(reference.ok());
+    ASSERT_TRUE(OpenBook(**reference).ok());
+    ASSERT_TRUE(Ledger(**reference).RunEndOfDay(day1).ok());
+    Result<EodSummary> uninterrupted = Ledger(**reference).RunEndOfDay(day2);
+    ASSERT_TRUE(uninterrupted.ok());
+    EXPECT_EQ(uninterrupted->loans_processed, kLoans);
+
+    Result<std::vector<TrialBalanceRow>> got = TrialBalance(store);
+    Result<std::vector<TrialBalanceRow>> want = TrialBalance(**reference);
+    ASSERT_TRUE(got.ok() && want.ok());
+    ASSERT_EQ(got->size(), want->size());
+    for (size_t k = 0; k < got->size(); ++k) {
+      EXPECT_EQ((*got)[k].debit_fen, (*want)[k].debit_fen) << AccountName((*got)[k].account);
+      EXPECT_EQ((*got)[k].credit_fen, (*want)[k].credit_fen) << AccountName((*got)[k].account);
+    }
+    EXPECT_GT((*want)[3].debit_fen, 0);  // penalty was charged: the runs did real work
+    Result<std::vector<int64_t>> ids = store.LoanIds();
+    Result<std::vector<int64_t>> reference_ids = (*reference)->LoanIds();
+    ASSERT_TRUE(ids.ok() && reference_ids.ok());
+    ASSERT_EQ(ids->size(), reference_ids->size());
+    for (size_t k = 0; k < ids->size(); ++k) {
+      const LoanRecord a = **store.LoadLoan((*ids)[k]);
+      const LoanRecord b = **(*reference)->LoadLoan((*reference_ids)[k]);
+      ASSERT_EQ(a.installments.size(), b.installments.size());
+      for (size_t i = 0; i < a.installments.size(); ++i) {
+        EXPECT_EQ(a.installments[i].penalty_charged_fen, b.installments[i].penalty_charged_fen)
+            << "loan " << a.id;
+        EXPECT_EQ(a.installments[i].interest_recognised_fen, b.installments[i].interest_recognised_fen);
+      }
+    }
+    Result<CheckReport> report = CheckLedger(store);
+    ASSERT_TRUE(report.ok());
+    EXPECT_TRUE(report->ok()) << report->problems.front();
   }
 
   TestStore db_;
@@ -110,41 +150,36 @@ TEST_F(EodCrashTest, KilledRunResumesToTheSameLedgerAsAnUninterruptedOne) {
   EXPECT_TRUE(resumed->resumed);
   EXPECT_LT(resumed->loans_processed, kLoans);  // the killed run's chunks are not redone
 
-  // The same two days on a second ledger, without a crash.
-  Result<std::unique_ptr<LedgerStore>> reference = OpenSqliteStore(reference_path_.string());
-  ASSERT_TRUE(reference.ok());
-  ASSERT_TRUE(OpenBook(**reference).ok());
-  ASSERT_TRUE(Ledger(**reference).RunEndOfDay(day1).ok());
-  Result<EodSummary> uninterrupted = Ledger(**reference).RunEndOfDay(day2);
-  ASSERT_TRUE(uninterrupted.ok());
-  EXPECT_EQ(uninterrupted->loans_processed, kLoans);
+  ExpectSameAsUninterrupted(**store, day1, day2);
+}
 
-  Result<std::vector<TrialBalanceRow>> got = TrialBalance(**store);
-  Result<std::vector<TrialBalanceRow>> want = TrialBalance(**reference);
-  ASSERT_TRUE(got.ok() && want.ok());
-  ASSERT_EQ(got->size(), want->size());
-  for (size_t k = 0; k < got->size(); ++k) {
-    EXPECT_EQ((*got)[k].debit_fen, (*want)[k].debit_fen) << AccountName((*got)[k].account);
-    EXPECT_EQ((*got)[k].credit_fen, (*want)[k].credit_fen) << AccountName((*got)[k].account);
-  }
-  // Penalty was charged (the run did real work) and nothing twice.
-  EXPECT_GT((*want)[3].debit_fen, 0);
-  Result<std::vector<int64_t>> ids = (*store)->LoanIds();
-  Result<std::vector<int64_t>> reference_ids = (*reference)->LoanIds();
-  ASSERT_TRUE(ids.ok() && reference_ids.ok());
-  ASSERT_EQ(ids->size(), reference_ids->size());
-  for (size_t k = 0; k < ids->size(); ++k) {
-    const LoanRecord a = **(*store)->LoadLoan((*ids)[k]);
-    const LoanRecord b = **(*reference)->LoadLoan((*reference_ids)[k]);
-    ASSERT_EQ(a.installments.size(), b.installments.size());
-    for (size_t i = 0; i < a.installments.size(); ++i) {
-      EXPECT_EQ(a.installments[i].penalty_charged_fen, b.installments[i].penalty_charged_fen) << "loan " << a.id;
-      EXPECT_EQ(a.installments[i].interest_recognised_fen, b.installments[i].interest_recognised_fen);
+// Two processes run the same date at once (an operator starts the batch
+// while the scheduler's run is going): each loan is done once.
+TEST_F(EodCrashTest, TwoProcessesRunningTheSameDateDoEachLoanOnce) {
+  const CivilDate day1 = Date("2026-03-10");
+  const CivilDate day2 = Date("2026-03-20");
+  Result<std::unique_ptr<LedgerStore>> store = db_.Open();
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  ASSERT_TRUE(OpenBook(**store).ok());
+  ASSERT_TRUE(Ledger(**store).RunEndOfDay(day1).ok());
+
+  pid_t children[2];
+  for (pid_t& child : children) {
+    child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      Result<std::unique_ptr<LedgerStore>> own = db_.Open();
+      if (!own.ok()) ::_exit(3);
+      ::_exit(Ledger(**own).RunEndOfDay(day2).ok() ? 0 : 4);
     }
   }
-  Result<CheckReport> report = CheckLedger(**store);
-  ASSERT_TRUE(report.ok());
-  EXPECT_TRUE(report->ok()) << report->problems.front();
+  for (const pid_t child : children) {
+    int wait_status = 0;
+    ::waitpid(child, &wait_status, 0);
+    ASSERT_TRUE(WIFEXITED(wait_status));
+    EXPECT_EQ(WEXITSTATUS(wait_status), 0);
+  }
+  ExpectSameAsUninterrupted(**store, day1, day2);
 }
 
 }  // namespace

@@ -14,8 +14,8 @@
 
 #include "ledger/aging.h"
 #include "ledger/check.h"
-#include "test_store.h"
 #include "lending/offer.h"
+#include "test_store.h"
 
 namespace credo::ledger {
 namespace {
@@ -41,6 +41,7 @@ lending::Schedule PlainSchedule(
 class LedgerTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    if (!db_.skip_reason().empty()) GTEST_SKIP() << db_.skip_reason();
     Result<std::unique_ptr<LedgerStore>> store = db_.Open();
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(*store);
