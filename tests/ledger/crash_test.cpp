@@ -1,8 +1,10 @@
-// The end-of-day batch killed with SIGKILL midway: a child process runs it,
-// the parent kills it as soon as the first chunk of loans has committed,
-// then finishes the run. The ledger must end exactly as a second ledger that
-// ran the same day without a crash (every account's totals, every loan's
-// installments), with every invariant holding.
+// Crashes: the end-of-day batch, and a burst of repayments, killed with
+// SIGKILL midway in a child process; the parent then finishes the work (runs
+// the date again; re-sends every payment with its request key, as a client
+// that lost its answers does). The ledger must end exactly as a second ledger
+// that did the same work without a crash (every account's totals, every
+// loan's installments), with every invariant holding: nothing lost, nothing
+// posted twice.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -10,6 +12,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -47,7 +50,7 @@ Status OpenBook(LedgerStore& store) {
   });
 }
 
-class EodCrashTest : public ::testing::Test {
+class CrashTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!db_.skip_reason().empty()) GTEST_SKIP() << db_.skip_reason();
@@ -61,16 +64,23 @@ class EodCrashTest : public ::testing::Test {
       std::filesystem::remove(reference_path_.string() + suffix);
   }
 
-  // The same two days on a second ledger, without a crash: every account's
-  // totals and every installment's charges must equal those of `store`.
+  // The same two days on a second ledger, without a crash.
   void ExpectSameAsUninterrupted(LedgerStore& store, CivilDate day1, CivilDate day2) {
+    ExpectSameAsReference(store, [&](LedgerStore& reference) {
+      ASSERT_TRUE(Ledger(reference).RunEndOfDay(day1).ok());
+      Result<EodSummary> uninterrupted = Ledger(reference).RunEndOfDay(day2);
+      ASSERT_TRUE(uninterrupted.ok());
+      EXPECT_EQ(uninterrupted->loans_processed, kLoans);
+    });
+  }
+
+  // `work` done on a second ledger with the same book, without a crash:
+  // every account's totals and every installment must equal those of `store`.
+  void ExpectSameAsReference(LedgerStore& store, const std::function<void(LedgerStore&)>& work) {
     Result<std::unique_ptr<LedgerStore>> reference = OpenSqliteStore(reference_path_.string());
     ASSERT_TRUE(reference.ok());
     ASSERT_TRUE(OpenBook(**reference).ok());
-    ASSERT_TRUE(Ledger(**reference).RunEndOfDay(day1).ok());
-    Result<EodSummary> uninterrupted = Ledger(**reference).RunEndOfDay(day2);
-    ASSERT_TRUE(uninterrupted.ok());
-    EXPECT_EQ(uninterrupted->loans_processed, kLoans);
+    work(**reference);
 
     Result<std::vector<TrialBalanceRow>> got = TrialBalance(store);
     Result<std::vector<TrialBalanceRow>> want = TrialBalance(**reference);
@@ -80,7 +90,6 @@ class EodCrashTest : public ::testing::Test {
       EXPECT_EQ((*got)[k].debit_fen, (*want)[k].debit_fen) << AccountName((*got)[k].account);
       EXPECT_EQ((*got)[k].credit_fen, (*want)[k].credit_fen) << AccountName((*got)[k].account);
     }
-    EXPECT_GT((*want)[3].debit_fen, 0);  // penalty was charged: the runs did real work
     Result<std::vector<int64_t>> ids = store.LoanIds();
     Result<std::vector<int64_t>> reference_ids = (*reference)->LoanIds();
     ASSERT_TRUE(ids.ok() && reference_ids.ok());
@@ -93,6 +102,8 @@ class EodCrashTest : public ::testing::Test {
         EXPECT_EQ(a.installments[i].penalty_charged_fen, b.installments[i].penalty_charged_fen)
             << "loan " << a.id;
         EXPECT_EQ(a.installments[i].interest_recognised_fen, b.installments[i].interest_recognised_fen);
+        EXPECT_EQ(a.installments[i].principal_paid_fen, b.installments[i].principal_paid_fen);
+        EXPECT_EQ(a.installments[i].interest_paid_fen, b.installments[i].interest_paid_fen);
       }
     }
     Result<CheckReport> report = CheckLedger(store);
@@ -104,7 +115,7 @@ class EodCrashTest : public ::testing::Test {
   std::filesystem::path reference_path_;
 };
 
-TEST_F(EodCrashTest, KilledRunResumesToTheSameLedgerAsAnUninterruptedOne) {
+TEST_F(CrashTest, KilledRunResumesToTheSameLedgerAsAnUninterruptedOne) {
   const CivilDate day1 = Date("2026-03-10");
   const CivilDate day2 = Date("2026-03-20");
   Result<std::unique_ptr<LedgerStore>> store = db_.Open();
@@ -151,11 +162,14 @@ TEST_F(EodCrashTest, KilledRunResumesToTheSameLedgerAsAnUninterruptedOne) {
   EXPECT_LT(resumed->loans_processed, kLoans);  // the killed run's chunks are not redone
 
   ExpectSameAsUninterrupted(**store, day1, day2);
+  Result<std::vector<TrialBalanceRow>> balance = TrialBalance(**store);
+  ASSERT_TRUE(balance.ok());
+  EXPECT_GT((*balance)[3].debit_fen, 0);  // penalty was charged: the runs did real work
 }
 
 // Two processes run the same date at once (an operator starts the batch
 // while the scheduler's run is going): each loan is done once.
-TEST_F(EodCrashTest, TwoProcessesRunningTheSameDateDoEachLoanOnce) {
+TEST_F(CrashTest, TwoProcessesRunningTheSameDateDoEachLoanOnce) {
   const CivilDate day1 = Date("2026-03-10");
   const CivilDate day2 = Date("2026-03-20");
   Result<std::unique_ptr<LedgerStore>> store = db_.Open();
@@ -180,6 +194,70 @@ TEST_F(EodCrashTest, TwoProcessesRunningTheSameDateDoEachLoanOnce) {
     EXPECT_EQ(WEXITSTATUS(wait_status), 0);
   }
   ExpectSameAsUninterrupted(**store, day1, day2);
+  Result<std::vector<TrialBalanceRow>> balance = TrialBalance(**store);
+  ASSERT_TRUE(balance.ok());
+  EXPECT_GT((*balance)[3].debit_fen, 0);  // penalty was charged: the runs did real work
+}
+
+// Pays installment 1 of every loan of the book, one commit each, with the
+// request key "pay-<n>"; returns how many payments were new (not replays).
+Result<int> PayFirstInstallments(LedgerStore& store) {
+  Ledger ledger(store);
+  CREDO_ASSIGN_OR_RETURN(const std::vector<int64_t> ids, store.LoanIds());
+  int posted = 0;
+  for (size_t n = 0; n < ids.size(); ++n) {
+    CREDO_ASSIGN_OR_RETURN(const LoanRecord loan, ledger.GetLoan(ids[n]));
+    const int64_t amount_fen = loan.installments.front().plan.installment_fen;
+    CREDO_ASSIGN_OR_RETURN(const RepaymentResult paid, ledger.Repay({"pay-" + std::to_string(n), ids[n],
+                                                                     amount_fen, Date("2026-02-20")}));
+    if (!paid.replayed) ++posted;
+  }
+  return posted;
+}
+
+TEST_F(CrashTest, KilledRepaymentBurstRetriedPostsEachPaymentOnce) {
+  Result<std::unique_ptr<LedgerStore>> store = db_.Open();
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  ASSERT_TRUE(OpenBook(**store).ok());
+
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    Result<std::unique_ptr<LedgerStore>> own = db_.Open();
+    ::_exit(own.ok() && PayFirstInstallments(**own).ok() ? 0 : 4);
+  }
+  // Kill it once payment 100 has committed.
+  bool killed_midway = false;
+  for (int polls = 0; polls < 60'000 && !killed_midway; ++polls) {
+    Result<std::optional<StoredRequest>> found = (*store)->FindRequest("pay-100");
+    ASSERT_TRUE(found.ok()) << found.status().ToString();
+    if (*found) {
+      ::kill(child, SIGKILL);
+      killed_midway = true;
+    } else {
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+  }
+  int wait_status = 0;
+  ::waitpid(child, &wait_status, 0);
+  ASSERT_TRUE(killed_midway && WIFSIGNALED(wait_status)) << "the burst was not killed midway";
+  Result<std::optional<StoredRequest>> last = (*store)->FindRequest("pay-" + std::to_string(kLoans - 1));
+  ASSERT_TRUE(last.ok());
+  ASSERT_FALSE(*last) << "the burst had finished before the kill";
+  Result<CheckReport> midway = CheckLedger(**store);
+  ASSERT_TRUE(midway.ok());
+  EXPECT_TRUE(midway->ok()) << midway->problems.front();
+
+  // The retry posts exactly the payments the killed burst had not committed.
+  Result<int> posted = PayFirstInstallments(**store);
+  ASSERT_TRUE(posted.ok()) << posted.status().ToString();
+  EXPECT_GT(*posted, 0);
+  EXPECT_LT(*posted, kLoans - 100);
+  ExpectSameAsReference(**store, [](LedgerStore& reference) {
+    Result<int> all = PayFirstInstallments(reference);
+    ASSERT_TRUE(all.ok());
+    EXPECT_EQ(*all, kLoans);
+  });
 }
 
 }  // namespace
