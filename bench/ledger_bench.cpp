@@ -2,14 +2,17 @@
 // repayments per second posted one per commit against many per commit, on
 // SQLite or PostgreSQL (`--db FILE` or `--db postgresql://...`).
 //
-//   ledger_bench eod   --db FILE --loans 1000000 [--days 40]
+//   ledger_bench eod   --db FILE --loans 1000000 [--days 40] [--applicants gen.csv]
 //   ledger_bench repay --db FILE --loans 20000 [--batch 1000]
 //
-// `eod` opens a book of cash loans (12 months, equal installments, 20% a
-// year, 1,000–5,000 yuan, disbursed on the 28 days of February 2026),
-// then runs business days from 2026-03-01: each day 95% of the borrowers
-// with an installment due pay it (posted in batches, as a bank settlement
-// file is), the other 5% never pay, and the end-of-day batch runs. It
+// `eod` opens a book of cash loans (equal installments, 20% a year,
+// disbursed on the 28 days of February 2026): with `--applicants` (a file
+// of `credo gen`) one per applicant, for its requested amount and term, and
+// the applicants labelled bad never pay; otherwise 12-month loans of
+// 1,000–5,000 yuan of which every 20th never pays. It then runs business
+// days from 2026-03-01: each day the paying borrowers with an installment
+// due pay it (posted in batches, as a bank settlement file is), and the
+// end-of-day batch runs. It
 // prints each day's batch time and loans with work; the figure is the
 // slowest day. `repay` opens a book and times one installment's repayment
 // per loan, first one transaction each, then `--batch` per transaction.
@@ -17,9 +20,12 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <map>
 #include <memory>
+#include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "ledger/ledger.h"
@@ -52,6 +58,7 @@ struct Options {
   int64_t loans = 100'000;
   int days = 40;
   size_t batch = 1000;
+  std::string applicants;
 };
 
 Options ParseOptions(int argc, char** argv) {
@@ -70,6 +77,8 @@ Options ParseOptions(int argc, char** argv) {
       o.days = std::stoi(value);
     else if (flag == "--batch")
       o.batch = std::stoul(value);
+    else if (flag == "--applicants")
+      o.applicants = value;
     else
       Fail(Status::Usage("unknown flag " + flag));
   }
@@ -79,16 +88,64 @@ Options ParseOptions(int argc, char** argv) {
 
 const CivilDate kFirstDay = *CivilDate::Parse("2026-03-01");
 
-// The schedule of loan number `n` of the book (cached: 41 amounts × 28 dates).
-const lending::Schedule& ScheduleOf(int64_t n) {
-  static std::map<std::pair<int64_t, int64_t>, lending::Schedule> cache;
-  const int64_t principal_fen = 100'000 + (n * 7919 % 41) * 10'000;  // 1,000.00 ... 5,000.00 yuan
+// One loan of the book: who borrows, how much, for how long, and whether
+// they will pay.
+struct BookLoan {
+  std::string customer_id;
+  int64_t principal_fen = 0;
+  int term_months = 12;
+  bool defaults = false;
+};
+
+// The synthetic book: 1,000.00 ... 5,000.00 yuan over 12 months; every 20th never pays.
+std::vector<BookLoan> SyntheticBook(int64_t count) {
+  std::vector<BookLoan> book(static_cast<size_t>(count));
+  for (int64_t n = 0; n < count; ++n) {
+    book[static_cast<size_t>(n)] = {"c" + std::to_string(n), 100'000 + (n * 7919 % 41) * 10'000, 12,
+                                    n % 20 == 7};
+  }
+  return book;
+}
+
+// Up to `count` applicants of a `credo gen` file: requested_amount (yuan),
+// requested_term_months and the bad label.
+std::vector<BookLoan> ApplicantBook(const std::string& path, int64_t count) {
+  std::ifstream in(path);
+  if (!in) Fail(Status::Io("cannot read the applicants file", path));
+  std::string line;
+  std::getline(in, line);
+  std::vector<std::string> header;
+  for (std::stringstream cells(line); std::getline(cells, header.emplace_back(), ',');) {
+  }
+  auto column = [&](const std::string& name) {
+    const auto it = std::find(header.begin(), header.end(), name);
+    if (it == header.end()) Fail(Status::Invalid("no column " + name + " (not a `credo gen` file?)", path));
+    return static_cast<size_t>(it - header.begin());
+  };
+  const size_t id = column("applicant_id"), amount = column("requested_amount"),
+               term = column("requested_term_months"), bad = column("bad");
+  std::vector<BookLoan> book;
+  while (static_cast<int64_t>(book.size()) < count && std::getline(in, line)) {
+    std::vector<std::string> cells;
+    for (std::stringstream row(line); std::getline(row, cells.emplace_back(), ',');) {
+    }
+    if (cells.size() < header.size())
+      Fail(Status::Invalid("short row " + std::to_string(book.size() + 2), path));
+    book.push_back({cells[id], std::stoll(cells[amount]) * 100, std::stoi(cells[term]), cells[bad] == "1"});
+  }
+  return book;
+}
+
+// The schedule of loan `n` of the book (cached by amount, term and start day).
+const lending::Schedule& ScheduleOf(const std::vector<BookLoan>& book, int64_t n) {
+  static std::map<std::tuple<int64_t, int, int64_t>, lending::Schedule> cache;
+  const BookLoan& loan = book[static_cast<size_t>(n)];
   const int64_t day = n % 28;
-  auto [it, added] = cache.try_emplace({principal_fen, day});
+  auto [it, added] = cache.try_emplace({loan.principal_fen, loan.term_months, day});
   if (added) {
     lending::OfferRequest request;
-    request.principal_fen = principal_fen;
-    request.term_months = 12;
+    request.principal_fen = loan.principal_fen;
+    request.term_months = loan.term_months;
     request.rate_bps = 2000;
     request.start = kFirstDay.AddDays(static_cast<int32_t>(-28 + day));  // 02-01 .. 02-28
     const lending::LoanTerms terms =
@@ -98,8 +155,10 @@ const lending::Schedule& ScheduleOf(int64_t n) {
   return it->second;
 }
 
-// Opens loans 0 .. count-1, `batch` per commit; returns their ids.
-std::vector<int64_t> OpenBook(LedgerStore& store, Ledger& ledger, int64_t count, size_t batch) {
+// Opens the book's loans, `batch` per commit; returns their ids.
+std::vector<int64_t> OpenBook(LedgerStore& store, Ledger& ledger, const std::vector<BookLoan>& book,
+                              size_t batch) {
+  const auto count = static_cast<int64_t>(book.size());
   std::vector<int64_t> ids;
   ids.reserve(static_cast<size_t>(count));
   const auto start = Clock::now();
@@ -107,7 +166,8 @@ std::vector<int64_t> OpenBook(LedgerStore& store, Ledger& ledger, int64_t count,
     const int64_t last = std::min(count, first + static_cast<int64_t>(batch));
     const Status status = store.Transaction([&]() -> Status {
       for (int64_t n = first; n < last; ++n) {
-        OpenLoanRequest request{"open-" + std::to_string(n), "plain", ScheduleOf(n), "c" + std::to_string(n)};
+        OpenLoanRequest request{"open-" + std::to_string(n), "plain", ScheduleOf(book, n),
+                                book[static_cast<size_t>(n)].customer_id};
         CREDO_ASSIGN_OR_RETURN(const OpenLoanResult opened, ledger.OpenLoan(request));
         ids.push_back(opened.loan_id);
       }
@@ -125,22 +185,22 @@ std::vector<int64_t> OpenBook(LedgerStore& store, Ledger& ledger, int64_t count,
   return ids;
 }
 
-// Every 20th borrower never pays.
-bool Defaults(int64_t n) { return n % 20 == 7; }
-
 void RunEod(const Options& o) {
   std::unique_ptr<LedgerStore> store = Must(OpenLedgerStore(o.db));
   Ledger ledger(*store);
-  const std::vector<int64_t> ids = OpenBook(*store, ledger, o.loans, o.batch);
+  const std::vector<BookLoan> book =
+      o.applicants.empty() ? SyntheticBook(o.loans) : ApplicantBook(o.applicants, o.loans);
+  const std::vector<int64_t> ids = OpenBook(*store, ledger, book, o.batch);
+  const auto count = static_cast<int64_t>(book.size());
   double slowest = 0;
   double total = 0;
   for (int d = 0; d < o.days; ++d) {
     const CivilDate date = kFirstDay.AddDays(d);
     // The day's settlement file: the installment due today of every paying borrower.
     std::vector<RepaymentRequest> paid;
-    for (int64_t n = 0; n < o.loans; ++n) {
-      if (Defaults(n)) continue;
-      const lending::Schedule& s = ScheduleOf(n);
+    for (int64_t n = 0; n < count; ++n) {
+      if (book[static_cast<size_t>(n)].defaults) continue;
+      const lending::Schedule& s = ScheduleOf(book, n);
       for (const lending::Installment& i : s.installments) {
         if (i.due_date == date) {
           paid.push_back({"pay-" + std::to_string(n) + "-" + std::to_string(i.number),
@@ -172,17 +232,18 @@ void RunEod(const Options& o) {
     std::fflush(stdout);
   }
   std::printf("end of day on %lld loans: slowest day %.2f s, mean %.2f s over %d days\n",
-              static_cast<long long>(o.loans), slowest, total / o.days, o.days);
+              static_cast<long long>(count), slowest, total / o.days, o.days);
 }
 
 void RunRepay(const Options& o) {
   std::unique_ptr<LedgerStore> store = Must(OpenLedgerStore(o.db));
   Ledger ledger(*store);
-  const std::vector<int64_t> ids = OpenBook(*store, ledger, o.loans, o.batch);
+  const std::vector<BookLoan> book = SyntheticBook(o.loans);
+  const std::vector<int64_t> ids = OpenBook(*store, ledger, book, o.batch);
   // Installment 1 of the first half one per commit, of the second half `batch` per commit.
   const size_t half = ids.size() / 2;
   auto request = [&](size_t k) {
-    const lending::Installment& i = ScheduleOf(static_cast<int64_t>(k)).installments[0];
+    const lending::Installment& i = ScheduleOf(book, static_cast<int64_t>(k)).installments[0];
     return RepaymentRequest{"pay-" + std::to_string(k), ids[k], i.installment_fen, i.due_date};
   };
   auto start = Clock::now();
