@@ -44,6 +44,8 @@ echo
 echo "Starting the decision service. In another terminal:"
 echo "  curl -s -X POST localhost:$port/v1/decide/cash_loan_application -H 'Content-Type: application/json' \\"
 echo "       --data @examples/strategies/cash_loan_request.json"
+echo "  curl -s -X POST localhost:$port/v1/loans -H 'Content-Type: application/json' \\"
+echo "       --data '{\"request_key\": \"demo-1\", \"customer_id\": \"c-1\", \"product\": \"cash_installment\", \"principal\": \"2700.00\", \"term\": 12, \"start\": \"2026-01-15\"}'"
 echo "Stop it with Ctrl-C."
 exec "$credo" serve --port "$port" --strategies "$demo/strategies" --db "$demo/decisions.db" \
-  --velocity-store "$demo/velocity"
+  --velocity-store "$demo/velocity" --ledger "$demo/ledger.db"

@@ -25,6 +25,7 @@ int Run(int argc, char** argv) {
   AddStrategyCommands(app, &action);
   AddFeaturesCommands(app, &action);
   AddLoanCommands(app, &action);
+  AddCreditLineCommands(app, &action);
   AddLedgerCommands(app, &action);
   AddEodCommand(app, &action);
 

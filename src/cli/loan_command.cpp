@@ -1,116 +1,22 @@
-// `credo loan schedule|open|repay|show`: the repayment schedule and
-// IRR-based APR of a loan, from a product file or as a plain monthly loan;
-// opening, repaying and showing loans on the ledger (docs/lending.md).
+// `credo loan schedule|open|repay|show|quote|prepay|reverse|write-off|customer`:
+// the repayment schedule and IRR-based APR of a loan, from a product file or
+// as a plain monthly loan; opening, repaying, servicing and showing loans on
+// the ledger (docs/lending.md).
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "cli/loan_flags.h"
 #include "cli/subcommands.h"
 #include "core/money.h"
+#include "ledger/json_views.h"
 #include "ledger/ledger.h"
 #include "ledger/open_store.h"
-#include "lending/offer.h"
-#include "lending/product.h"
 #include "lending/schedule_format.h"
 
 namespace credo::cli {
 namespace {
-
-// The same fault, its path replaced by the flag the user can fix.
-Status AtFlag(const Status& status, const std::string& flag) {
-  return {status.code(), status.message(), flag};
-}
-
-// Lending names the request field at fault; the user knows its flag.
-Status AtFlagOfField(const Status& status) {
-  const std::string& field = status.path();
-  if (field == "principal") return AtFlag(status, "--principal");
-  if (field == "term") return AtFlag(status, "--term");
-  if (field == "rate") return AtFlag(status, "--apr-bps");
-  return AtFlag(status, "--product");  // fees and discounts come from the product
-}
-
-// The flags that price a loan: a product file or plain terms.
-struct PricingFlags {
-  std::string product;
-  std::string method;
-  std::string principal;
-  int term = 0;
-  int64_t apr_bps = 0;
-  CLI::Option* apr_option = nullptr;
-  std::string start;
-  std::string rounding;
-};
-
-void AddPricingFlags(CLI::App* cmd, PricingFlags* f) {
-  cmd->add_option("--product", f->product,
-                  "Product file (YAML, examples/products/); default a plain monthly loan");
-  cmd->add_option("--method", f->method, "Repayment method (default: the product's, else equal-installment)")
-      ->check(CLI::IsMember({"equal-installment", "equal-principal", "interest-only", "flat-fee"}));
-  cmd->add_option("--principal", f->principal, "Amount lent, in yuan with at most two decimals (2700.00)")
-      ->required();
-  cmd->add_option("--term", f->term, "Term in months")->required();
-  f->apr_option = cmd->add_option(
-      "--apr-bps", f->apr_bps,
-      "Nominal annual interest rate in bps (2000 = 20%); monthly rate = annual / 12. For flat-fee without a "
-      "product, the advertised flat rate: fee = principal x rate / 12 each month. With a product, default "
-      "its lowest rate");
-  cmd->add_option("--start", f->start, "Disbursement date, YYYY-MM-DD; installments fall due monthly from it")
-      ->required();
-  cmd->add_option("--rounding", f->rounding,
-                  "How amounts round to a fen (default: the product's, else half-up)")
-      ->check(CLI::IsMember({"half-up", "up", "down", "half-even"}));
-}
-
-// A priced schedule and the name of the product it came from ("plain").
-struct PricedLoan {
-  lending::Schedule schedule;
-  std::string product = "plain";
-};
-
-// Prices the loan the flags describe, checked against the APR cap.
-Result<PricedLoan> PriceFromFlags(const PricingFlags& f) {
-  lending::OfferRequest request;
-  Result<int64_t> principal = ParseMoneyFen(f.principal);
-  if (!principal.ok()) return AtFlag(principal.status(), "--principal");
-  request.principal_fen = *principal;
-  request.term_months = f.term;
-  if (f.apr_option->count() > 0) request.rate_bps = f.apr_bps;
-  Result<CivilDate> start = CivilDate::Parse(f.start);
-  if (!start.ok()) return AtFlag(start.status(), "--start");
-  request.start = *start;
-  if (!f.rounding.empty()) {
-    CREDO_ASSIGN_OR_RETURN(request.rounding, lending::ParseRoundingMode(f.rounding));
-  }
-  std::optional<lending::RepaymentMethod> method;
-  if (!f.method.empty()) {
-    CREDO_ASSIGN_OR_RETURN(method, lending::ParseRepaymentMethod(f.method));
-  }
-
-  PricedLoan priced;
-  Result<lending::LoanTerms> terms = Status::Internal("unset");
-  int64_t apr_cap_bps = lending::kDefaultAprCapBps;
-  if (f.product.empty()) {
-    if (!request.rate_bps) return Status::Usage("--apr-bps is required without --product");
-    terms = lending::PlainTerms(method.value_or(lending::RepaymentMethod::kEqualInstallment), request);
-  } else {
-    CREDO_ASSIGN_OR_RETURN(lending::Product product, lending::LoadProductFile(f.product));
-    if (method && *method != product.method) {
-      return Status::Invalid("product '" + product.name + "' repays by " +
-                                 lending::RepaymentMethodName(product.method) + ", not " + f.method,
-                             "--method");
-    }
-    terms = lending::TermsFromProduct(product, request);
-    apr_cap_bps = product.apr_cap_bps;
-    priced.product = product.name;
-  }
-  if (!terms.ok()) return AtFlagOfField(terms.status());
-  Result<lending::Schedule> schedule = lending::PriceOffer(*terms, apr_cap_bps);
-  if (!schedule.ok()) return AtFlagOfField(schedule.status());
-  priced.schedule = std::move(*schedule);
-  return priced;
-}
 
 void AddScheduleCommand(CLI::App* loan, Action* action) {
   struct Flags {
@@ -130,16 +36,6 @@ void AddScheduleCommand(CLI::App* loan, Action* action) {
       return Status::Ok();
     };
   });
-}
-
-// A ledger fault, its path (a request field) replaced by the flag to fix.
-Status AtLedgerFlag(const Status& status) {
-  const std::string& field = status.path();
-  if (field == "amount") return AtFlag(status, "--amount");
-  if (field == "loan") return AtFlag(status, "--loan");
-  if (field == "request_key") return AtFlag(status, "--request-key");
-  if (field == "upfront_fee") return AtFlag(status, "--product");
-  return status;  // a store fault names the database file
 }
 
 // Money as the CLI prints it: a decimal string ("2700.00").
@@ -181,75 +77,191 @@ void AddOpenCommand(CLI::App* loan, Action* action) {
     PricingFlags pricing;
     std::string db;
     std::string request_key;
+    std::string customer;
   };
   auto f = std::make_shared<Flags>();
   CLI::App* cmd = loan->add_subcommand("open", "Open and disburse a loan on the ledger");
   AddPricingFlags(cmd, &f->pricing);
-  cmd->add_option("--db", f->db, "Ledger database (SQLite; created if missing)")->required();
-  cmd->add_option("--request-key", f->request_key,
-                  "Idempotency key: repeating it returns the first result and posts nothing")
-      ->required();
+  AddDbFlag(cmd, &f->db);
+  AddRequestKeyFlag(cmd, &f->request_key);
+  cmd->add_option("--customer", f->customer, "The borrower's id (for `credo loan customer`)");
   cmd->callback([=] {
     *action = [=]() -> Status {
       CREDO_ASSIGN_OR_RETURN(PricedLoan priced, PriceFromFlags(f->pricing));
-      CREDO_ASSIGN_OR_RETURN(std::unique_ptr<ledger::LedgerStore> store, ledger::OpenLedgerStore(f->db));
-      ledger::Ledger book(*store);
-      Result<ledger::OpenLoanResult> opened =
-          book.OpenLoan({f->request_key, priced.product, priced.schedule});
-      if (!opened.ok()) return AtLedgerFlag(opened.status());
-      const nlohmann::json out = {{"loan_id", opened->loan_id},
-                                  {"entry_id", opened->entry_id},
-                                  {"principal", Yuan(priced.schedule.terms.principal_fen)},
-                                  {"cash_paid", Yuan(opened->cash_paid_fen)},
-                                  {"apr_irr_bps", priced.schedule.apr_irr_bps},
-                                  {"replayed", opened->replayed}};
-      std::cout << out.dump(2) << "\n";
-      return Status::Ok();
+      return PrintFromLedger(f->db, [&](ledger::Ledger& book) -> Result<nlohmann::json> {
+        CREDO_ASSIGN_OR_RETURN(const ledger::OpenLoanResult opened,
+                               book.OpenLoan({f->request_key, priced.product, priced.schedule, f->customer}));
+        return OpenedJson(opened, priced.schedule);
+      });
     };
   });
 }
 
+// The flags of an operation on one loan: the ledger, the loan, a business date.
+struct LoanFlags {
+  std::string db;
+  int64_t loan_id = 0;
+  std::string date;
+};
+
+void AddLoanFlags(CLI::App* cmd, LoanFlags* f, const char* date_help) {
+  AddDbFlag(cmd, &f->db);
+  cmd->add_option("--loan", f->loan_id, "Loan id")->required();
+  cmd->add_option("--date", f->date, date_help)->required();
+}
+
 void AddRepayCommand(CLI::App* loan, Action* action) {
   struct Flags {
-    std::string db;
+    LoanFlags loan;
     std::string request_key;
-    int64_t loan_id = 0;
     std::string amount;
-    std::string date;
   };
   auto f = std::make_shared<Flags>();
   CLI::App* cmd = loan->add_subcommand(
       "repay", "Post a repayment (penalty, fees, interest, principal; oldest installment first)");
-  cmd->add_option("--db", f->db, "Ledger database (SQLite)")->required();
-  cmd->add_option("--request-key", f->request_key,
-                  "Idempotency key: repeating it returns the first result and posts nothing")
-      ->required();
-  cmd->add_option("--loan", f->loan_id, "Loan id")->required();
+  AddLoanFlags(cmd, &f->loan, "Business date of the payment, YYYY-MM-DD");
+  AddRequestKeyFlag(cmd, &f->request_key);
   cmd->add_option("--amount", f->amount, "Amount paid, in yuan with at most two decimals")->required();
-  cmd->add_option("--date", f->date, "Business date of the payment, YYYY-MM-DD")->required();
   cmd->callback([=] {
     *action = [=]() -> Status {
-      Result<int64_t> amount = ParseMoneyFen(f->amount);
-      if (!amount.ok()) return AtFlag(amount.status(), "--amount");
-      Result<CivilDate> date = CivilDate::Parse(f->date);
-      if (!date.ok()) return AtFlag(date.status(), "--date");
-      CREDO_ASSIGN_OR_RETURN(std::unique_ptr<ledger::LedgerStore> store, ledger::OpenLedgerStore(f->db));
-      ledger::Ledger book(*store);
-      Result<ledger::RepaymentResult> paid = book.Repay({f->request_key, f->loan_id, *amount, *date});
-      if (!paid.ok()) return AtLedgerFlag(paid.status());
-      const ledger::Allocation& a = paid->allocation;
-      const nlohmann::json out = {{"loan_id", paid->loan_id},
-                                  {"entry_id", paid->entry_id},
-                                  {"amount", Yuan(paid->amount_fen)},
-                                  {"penalty", Yuan(a.penalty_fen)},
-                                  {"fee", Yuan(a.fee_fen)},
-                                  {"interest", Yuan(a.interest_fen)},
-                                  {"principal", Yuan(a.principal_fen)},
-                                  {"customer_credit", Yuan(a.overpayment_fen)},
-                                  {"loan_closed", paid->loan_closed},
-                                  {"replayed", paid->replayed}};
-      std::cout << out.dump(2) << "\n";
-      return Status::Ok();
+      CREDO_ASSIGN_OR_RETURN(const int64_t amount, ParseAmountFlag(f->amount, "--amount"));
+      CREDO_ASSIGN_OR_RETURN(const CivilDate date, ParseDateFlag(f->loan.date, "--date"));
+      return PrintFromLedger(f->loan.db, [&](ledger::Ledger& book) -> Result<nlohmann::json> {
+        CREDO_ASSIGN_OR_RETURN(const ledger::RepaymentResult paid,
+                               book.Repay({f->request_key, f->loan.loan_id, amount, date}));
+        const ledger::Allocation& a = paid.allocation;
+        return nlohmann::json{{"loan_id", paid.loan_id},
+                              {"entry_id", paid.entry_id},
+                              {"amount", Yuan(paid.amount_fen)},
+                              {"penalty", Yuan(a.penalty_fen)},
+                              {"fee", Yuan(a.fee_fen)},
+                              {"interest", Yuan(a.interest_fen)},
+                              {"principal", Yuan(a.principal_fen)},
+                              {"customer_credit", Yuan(a.overpayment_fen)},
+                              {"loan_closed", paid.loan_closed},
+                              {"replayed", paid.replayed}};
+      });
+    };
+  });
+}
+
+void AddQuoteCommand(CLI::App* loan, Action* action) {
+  auto f = std::make_shared<LoanFlags>();
+  CLI::App* cmd =
+      loan->add_subcommand("quote", "Print what paying a loan off on a date takes (posts nothing)");
+  AddLoanFlags(cmd, f.get(), "Date of the payoff, YYYY-MM-DD");
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      CREDO_ASSIGN_OR_RETURN(const CivilDate date, ParseDateFlag(f->date, "--date"));
+      return PrintFromLedger(f->db, [&](ledger::Ledger& book) -> Result<nlohmann::json> {
+        CREDO_ASSIGN_OR_RETURN(const ledger::PayoffQuote quote, book.QuotePayoff(f->loan_id, date));
+        return ledger::ToJson(quote);
+      });
+    };
+  });
+}
+
+void AddPrepayCommand(CLI::App* loan, Action* action) {
+  struct Flags {
+    LoanFlags loan;
+    std::string request_key;
+    std::string amount;
+    std::string mode;
+  };
+  auto f = std::make_shared<Flags>();
+  CLI::App* cmd = loan->add_subcommand(
+      "prepay",
+      "Pay ahead: pay the loan off, or prepay principal and shorten the term or lower the installment");
+  AddLoanFlags(cmd, &f->loan, "Business date of the payment, YYYY-MM-DD");
+  AddRequestKeyFlag(cmd, &f->request_key);
+  cmd->add_option("--amount", f->amount,
+                  "Amount paid, in yuan (for payoff, at least `credo loan quote`'s total)")
+      ->required();
+  cmd->add_option("--mode", f->mode, "payoff, shorten-term or lower-installment")
+      ->required()
+      ->check(CLI::IsMember({"payoff", "shorten-term", "lower-installment"}));
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      CREDO_ASSIGN_OR_RETURN(const int64_t amount, ParseAmountFlag(f->amount, "--amount"));
+      CREDO_ASSIGN_OR_RETURN(const CivilDate date, ParseDateFlag(f->loan.date, "--date"));
+      CREDO_ASSIGN_OR_RETURN(const ledger::PrepaymentMode mode, ledger::ParsePrepaymentMode(f->mode));
+      return PrintFromLedger(f->loan.db, [&](ledger::Ledger& book) -> Result<nlohmann::json> {
+        CREDO_ASSIGN_OR_RETURN(const ledger::PrepaymentResult paid,
+                               book.Prepay({f->request_key, f->loan.loan_id, amount, date, mode}));
+        return ledger::ToJson(paid);
+      });
+    };
+  });
+}
+
+void AddReverseCommand(CLI::App* loan, Action* action) {
+  struct Flags {
+    LoanFlags loan;
+    std::string request_key;
+    std::string repayment_key;
+    std::string reason;
+  };
+  auto f = std::make_shared<Flags>();
+  CLI::App* cmd =
+      loan->add_subcommand("reverse", "Reverse a repayment (a bounced transfer, a misapplied payment)");
+  AddLoanFlags(cmd, &f->loan, "Business date of the reversal, YYYY-MM-DD");
+  AddRequestKeyFlag(cmd, &f->request_key);
+  cmd->add_option("--repayment-key", f->repayment_key, "The request key the repayment was posted with")
+      ->required();
+  cmd->add_option("--reason", f->reason, "Why it is reversed");
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      CREDO_ASSIGN_OR_RETURN(const CivilDate date, ParseDateFlag(f->loan.date, "--date"));
+      return PrintFromLedger(f->loan.db, [&](ledger::Ledger& book) -> Result<nlohmann::json> {
+        CREDO_ASSIGN_OR_RETURN(
+            const ledger::ReversalResult reversed,
+            book.ReverseRepayment({f->request_key, f->loan.loan_id, f->repayment_key, date, f->reason}));
+        return ledger::ToJson(reversed);
+      });
+    };
+  });
+}
+
+void AddWriteOffCommand(CLI::App* loan, Action* action) {
+  struct Flags {
+    LoanFlags loan;
+    std::string request_key;
+    std::string reason;
+  };
+  auto f = std::make_shared<Flags>();
+  CLI::App* cmd = loan->add_subcommand("write-off", "Write off what an active loan still owes");
+  AddLoanFlags(cmd, &f->loan, "Business date of the write-off, YYYY-MM-DD");
+  AddRequestKeyFlag(cmd, &f->request_key);
+  cmd->add_option("--reason", f->reason, "Why it is written off");
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      CREDO_ASSIGN_OR_RETURN(const CivilDate date, ParseDateFlag(f->loan.date, "--date"));
+      return PrintFromLedger(f->loan.db, [&](ledger::Ledger& book) -> Result<nlohmann::json> {
+        CREDO_ASSIGN_OR_RETURN(const ledger::WriteOffResult written,
+                               book.WriteOff({f->request_key, f->loan.loan_id, date, f->reason}));
+        return ledger::ToJson(written);
+      });
+    };
+  });
+}
+
+void AddCustomerCommand(CLI::App* loan, Action* action) {
+  struct Flags {
+    std::string db;
+    std::string customer;
+  };
+  auto f = std::make_shared<Flags>();
+  CLI::App* cmd = loan->add_subcommand(
+      "customer", "Print a borrower's loans, worst days past due and bucket (as of the last end of day)");
+  AddDbFlag(cmd, &f->db);
+  cmd->add_option("--customer", f->customer, "The borrower's id")->required();
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      return PrintFromLedger(f->db, [&](ledger::Ledger& book) -> Result<nlohmann::json> {
+        CREDO_ASSIGN_OR_RETURN(const ledger::CustomerDelinquency view,
+                               book.GetCustomerDelinquency(f->customer));
+        return ledger::ToJson(view);
+      });
     };
   });
 }
@@ -261,7 +273,7 @@ void AddShowCommand(CLI::App* loan, Action* action) {
   };
   auto f = std::make_shared<Flags>();
   CLI::App* cmd = loan->add_subcommand("show", "Print a loan, its installments and what is paid (JSON)");
-  cmd->add_option("--db", f->db, "Ledger database (SQLite)")->required();
+  AddDbFlag(cmd, &f->db);
   cmd->add_option("--loan", f->loan_id, "Loan id")->required();
   cmd->callback([=] {
     *action = [=]() -> Status {
@@ -277,13 +289,18 @@ void AddShowCommand(CLI::App* loan, Action* action) {
 }  // namespace
 
 void AddLoanCommands(CLI::App& app, Action* action) {
-  CLI::App* loan =
-      app.add_subcommand("loan", "Loans: schedules and pricing; open, repay and show loans on the ledger");
+  CLI::App* loan = app.add_subcommand(
+      "loan", "Loans: schedules and pricing; open, repay, service and show loans on the ledger");
   loan->require_subcommand(1);
   AddScheduleCommand(loan, action);
   AddOpenCommand(loan, action);
   AddRepayCommand(loan, action);
   AddShowCommand(loan, action);
+  AddQuoteCommand(loan, action);
+  AddPrepayCommand(loan, action);
+  AddReverseCommand(loan, action);
+  AddWriteOffCommand(loan, action);
+  AddCustomerCommand(loan, action);
 }
 
 }  // namespace credo::cli

@@ -31,10 +31,11 @@ void AddDecideCommand(CLI::App& app, Action* action);     // credo decide
 void AddServeCommand(CLI::App& app, Action* action);      // credo serve
 void AddDecisionCommands(CLI::App& app, Action* action);  // credo decision replay
 void AddStrategyCommands(CLI::App& app, Action* action);  // credo strategy backtest
-void AddLoanCommands(CLI::App& app, Action* action);      // credo loan schedule|open|repay|show
-void AddLedgerCommands(CLI::App& app, Action* action);    // credo ledger check|trial-balance
-void AddEodCommand(CLI::App& app, Action* action);        // credo eod
-void AddFeaturesCommands(CLI::App& app, Action* action);  // credo features list|build|docs|ingest
+void AddLoanCommands(CLI::App& app, Action* action);  // credo loan schedule|open|repay|show|quote|prepay|...
+void AddCreditLineCommands(CLI::App& app, Action* action);  // credo line open|show|limit|draw
+void AddLedgerCommands(CLI::App& app, Action* action);      // credo ledger check|trial-balance
+void AddEodCommand(CLI::App& app, Action* action);          // credo eod
+void AddFeaturesCommands(CLI::App& app, Action* action);    // credo features list|build|docs|ingest
 // Subcommands of the `credo features` group (`features` is the group's App).
 void AddFeaturesDocsCommand(CLI::App& features, Action* action);    // credo features docs
 void AddFeaturesIngestCommand(CLI::App& features, Action* action);  // credo features ingest

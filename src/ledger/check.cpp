@@ -9,7 +9,11 @@ namespace credo::ledger {
 namespace {
 
 // The sub-ledger's figure for `account` of `loan`, as a normal-side balance.
+// A written-off loan's installments keep what was unpaid when it was written
+// off, but its receivables were given up: they hold nothing.
 int64_t SubLedgerBalance(const LoanRecord& loan, Account account) {
+  if (account == Account::kCustomerCredit) return loan.customer_credit_fen;
+  if (loan.status == LoanStatus::kWrittenOff) return 0;
   int64_t fen = 0;
   for (const LoanInstallment& i : loan.installments) {
     switch (account) {
@@ -29,7 +33,7 @@ int64_t SubLedgerBalance(const LoanRecord& loan, Account account) {
         break;
     }
   }
-  return account == Account::kCustomerCredit ? loan.customer_credit_fen : fen;
+  return fen;
 }
 
 // Problems of one installment's amounts (negative, or paid above due).
@@ -113,6 +117,14 @@ Result<CheckReport> CheckLedger(LedgerStore& store) {
       report.problems.push_back(where + ": closed but owes " + std::to_string(owed_fen) + " fen");
     }
     if (loan->customer_credit_fen < 0) report.problems.push_back(where + ": negative customer credit");
+    if (loan->credit_line_id != 0) {
+      CREDO_ASSIGN_OR_RETURN(const std::optional<CreditLineRecord> line,
+                             store.LoadCreditLine(loan->credit_line_id));
+      if (!line) {
+        report.problems.push_back(where + ": drawn from credit line " + std::to_string(loan->credit_line_id) +
+                                  ", which does not exist");
+      }
+    }
     for (Account account : controls) {
       auto it = journal.find({id, account});
       const int64_t booked_fen = it == journal.end() ? 0 : it->second;
@@ -125,6 +137,10 @@ Result<CheckReport> CheckLedger(LedgerStore& store) {
       }
       if (booked_fen < 0) {
         report.problems.push_back(where + ": " + AccountName(account) + " is negative");
+      }
+      if (loan->status != LoanStatus::kActive && account != Account::kCustomerCredit && booked_fen != 0) {
+        report.problems.push_back(where + ": " + LoanStatusName(loan->status) + " but " +
+                                  AccountName(account) + " holds " + std::to_string(booked_fen) + " fen");
       }
     }
   }

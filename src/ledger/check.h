@@ -26,7 +26,10 @@ struct CheckReport {
 // minus paid amounts, its customer credit) equals its balances on the control
 // accounts, and the control accounts hold nothing outside a known loan; no
 // receivable or paid amount is negative or above what is due; principal
-// repaid never exceeds principal disbursed; a closed loan owes nothing.
+// repaid never exceeds principal disbursed; a closed loan owes nothing; a
+// closed or written-off loan holds nothing on its receivables (a written-off
+// loan's sub-ledger counts as owing nothing on them); a loan drawn from a
+// credit line refers to a line that exists.
 Result<CheckReport> CheckLedger(LedgerStore& store);
 
 // One row of the trial balance: an account's total debits and credits.

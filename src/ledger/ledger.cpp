@@ -1,3 +1,6 @@
+// Opening loans and repaying them (ledger.h); the other operations have
+// their own files (payoff.cpp, reversal.cpp, write_off.cpp, credit_line.cpp,
+// customer.cpp, eod.cpp).
 #include "ledger/ledger.h"
 
 #include <nlohmann/json.hpp>
@@ -11,24 +14,10 @@ namespace {
 
 using nlohmann::json;
 
-// Looks up `key`: nullopt when it is new, the stored result when it was used
-// for the same request, a conflict when it was used for another.
-Result<std::optional<json>> Replay(LedgerStore& store, const std::string& key,
-                                   const std::string& fingerprint) {
-  if (key.empty()) return Status::Invalid("a request key is required", "request_key");
-  CREDO_ASSIGN_OR_RETURN(std::optional<StoredRequest> stored, store.FindRequest(key));
-  if (!stored) return std::optional<json>();
-  if (stored->fingerprint != fingerprint) {
-    return Status(ErrorCode::kConflict,
-                  "request key '" + key + "' was used for another request (" + stored->fingerprint + ")",
-                  "request_key");
-  }
-  return std::optional<json>(json::parse(stored->result_json));
-}
-
 std::string OpenFingerprint(const OpenLoanRequest& r) {
   const lending::LoanTerms& t = r.schedule.terms;
-  return "open product=" + r.product + " customer=" + r.customer_id + " method=" + lending::RepaymentMethodName(t.method) +
+  return "open product=" + r.product + " customer=" + r.customer_id +
+         " method=" + lending::RepaymentMethodName(t.method) +
          " principal_fen=" + std::to_string(t.principal_fen) + " term=" + std::to_string(t.term_months) +
          " rate_bps=" + std::to_string(t.interest_annual_bps) +
          " fee_bps=" + std::to_string(t.flat_fee_annual_bps) +
@@ -42,53 +31,60 @@ std::string RepayFingerprint(const RepaymentRequest& r) {
          " date=" + r.date.ToString();
 }
 
-json AllocationJson(const Allocation& a) {
-  return {{"penalty_fen", a.penalty_fen},
-          {"fee_fen", a.fee_fen},
-          {"interest_fen", a.interest_fen},
-          {"principal_fen", a.principal_fen},
-          {"overpayment_fen", a.overpayment_fen}};
+// The cash a schedule pays out: principal − upfront fee − merchant discount;
+// fails when the schedule is invalid or leaves nothing to pay out.
+Result<int64_t> CashToDisburse(const lending::Schedule& schedule) {
+  const lending::LoanTerms& terms = schedule.terms;
+  CREDO_RETURN_IF_ERROR(lending::ValidateTerms(terms));
+  if (schedule.installments.empty()) return Status::Invalid("the schedule has no installments");
+  const int64_t cash_fen = terms.principal_fen - terms.upfront_fee_fen - terms.merchant_discount_fen;
+  if (cash_fen <= 0) return Status::Invalid("fees leave no cash to disburse", "upfront_fee");
+  return cash_fen;
 }
 
 }  // namespace
 
 Result<OpenLoanResult> Ledger::OpenLoan(const OpenLoanRequest& request) {
-  const lending::LoanTerms& terms = request.schedule.terms;
-  CREDO_RETURN_IF_ERROR(lending::ValidateTerms(terms));
-  if (request.schedule.installments.empty()) return Status::Invalid("the schedule has no installments");
-  const int64_t kept_fen = terms.upfront_fee_fen + terms.merchant_discount_fen;
-  const int64_t cash_fen = terms.principal_fen - kept_fen;
-  if (cash_fen <= 0) return Status::Invalid("fees leave no cash to disburse", "upfront_fee");
-  const std::string fingerprint = OpenFingerprint(request);
-
+  CREDO_RETURN_IF_ERROR(CashToDisburse(request.schedule).status());
   OpenLoanResult result;
   CREDO_RETURN_IF_ERROR(store_.Transaction([&]() -> Status {
-    CREDO_ASSIGN_OR_RETURN(std::optional<json> replay, Replay(store_, request.request_key, fingerprint));
-    if (replay) {
-      result = {replay->at("loan_id"), replay->at("entry_id"), replay->at("cash_paid_fen"), true};
-      return Status::Ok();
-    }
-    if (disbursement_check_) CREDO_RETURN_IF_ERROR(disbursement_check_(request));
-    LoanRecord loan;
-    loan.product = request.product;
-    loan.customer_id = request.customer_id;
-    loan.terms = terms;
-    loan.apr_irr_bps = request.schedule.apr_irr_bps;
-    for (const lending::Installment& plan : request.schedule.installments)
-      loan.installments.push_back({plan});
-    CREDO_ASSIGN_OR_RETURN(loan.id, store_.InsertLoan(loan));
-
-    JournalEntry entry{0, "disbursement", loan.id, terms.start, request.request_key, {}};
-    entry.lines.push_back({Account::kPrincipalReceivable, loan.id, terms.principal_fen, 0});
-    AddCredit(entry, Account::kCash, cash_fen);
-    AddCredit(entry, Account::kFeeIncome, kept_fen);
-    CREDO_ASSIGN_OR_RETURN(const int64_t entry_id, Post(store_, entry));
-
-    result = {loan.id, entry_id, cash_fen, false};
-    const json stored = {{"loan_id", loan.id}, {"entry_id", entry_id}, {"cash_paid_fen", cash_fen}};
-    return store_.SaveRequest({request.request_key, fingerprint, stored.dump()});
+    CREDO_ASSIGN_OR_RETURN(result, PostDisbursement(request, 0, nullptr));
+    return Status::Ok();
   }));
   return result;
+}
+
+Result<OpenLoanResult> Ledger::PostDisbursement(const OpenLoanRequest& request, int64_t credit_line_id,
+                                                const std::function<Status()>& admit) {
+  CREDO_ASSIGN_OR_RETURN(const int64_t cash_fen, CashToDisburse(request.schedule));
+  // A draw is fingerprinted with its line, so an open's key cannot replay as a draw.
+  const std::string fingerprint =
+      (credit_line_id != 0 ? "draw line=" + std::to_string(credit_line_id) + " " : "") +
+      OpenFingerprint(request);
+  CREDO_ASSIGN_OR_RETURN(std::optional<json> replay, Replay(store_, request.request_key, fingerprint));
+  if (replay)
+    return OpenLoanResult{replay->at("loan_id"), replay->at("entry_id"), replay->at("cash_paid_fen"), true};
+  if (admit) CREDO_RETURN_IF_ERROR(admit());
+  if (disbursement_check_) CREDO_RETURN_IF_ERROR(disbursement_check_(request));
+  const lending::LoanTerms& terms = request.schedule.terms;
+  LoanRecord loan;
+  loan.product = request.product;
+  loan.customer_id = request.customer_id;
+  loan.credit_line_id = credit_line_id;
+  loan.terms = terms;
+  loan.apr_irr_bps = request.schedule.apr_irr_bps;
+  for (const lending::Installment& plan : request.schedule.installments) loan.installments.push_back({plan});
+  CREDO_ASSIGN_OR_RETURN(loan.id, store_.InsertLoan(loan));
+
+  JournalEntry entry{0, "disbursement", loan.id, terms.start, request.request_key, {}};
+  AddDebit(entry, Account::kPrincipalReceivable, terms.principal_fen);
+  AddCredit(entry, Account::kCash, cash_fen);
+  AddCredit(entry, Account::kFeeIncome, terms.upfront_fee_fen + terms.merchant_discount_fen);
+  CREDO_ASSIGN_OR_RETURN(const int64_t entry_id, Post(store_, entry));
+
+  const json stored = {{"loan_id", loan.id}, {"entry_id", entry_id}, {"cash_paid_fen", cash_fen}};
+  CREDO_RETURN_IF_ERROR(SaveResult(store_, request.request_key, fingerprint, stored));
+  return OpenLoanResult{loan.id, entry_id, cash_fen, false};
 }
 
 Result<RepaymentResult> Ledger::Repay(const RepaymentRequest& request) {
@@ -119,56 +115,39 @@ Result<std::vector<RepaymentResult>> Ledger::RepayMany(const std::vector<Repayme
 
 Result<RepaymentResult> Ledger::PostRepayment(const RepaymentRequest& request) {
   if (request.amount_fen <= 0) return Status::Invalid("the amount must be positive", "amount");
-  if (request.amount_fen > lending::kMaxPrincipalFen) return Status::Invalid("the amount is too large", "amount");
+  if (request.amount_fen > lending::kMaxPrincipalFen)
+    return Status::Invalid("the amount is too large", "amount");
   const std::string fingerprint = RepayFingerprint(request);
 
-  RepaymentResult result;
   CREDO_ASSIGN_OR_RETURN(std::optional<json> replay, Replay(store_, request.request_key, fingerprint));
   if (replay) {
-    const json& a = replay->at("allocation");
-    result.loan_id = request.loan_id;
-    result.entry_id = replay->at("entry_id");
-    result.amount_fen = request.amount_fen;
-    result.allocation = {a.at("penalty_fen"), a.at("fee_fen"), a.at("interest_fen"), a.at("principal_fen"),
-                         a.at("overpayment_fen")};
-    result.loan_closed = replay->at("loan_closed");
-    result.replayed = true;
-    return result;
+    return RepaymentResult{request.loan_id,           replay->at("entry_id"),
+                           request.amount_fen,        AllocationFromJson(replay->at("allocation")),
+                           replay->at("loan_closed"), true};
   }
-  CREDO_ASSIGN_OR_RETURN(std::optional<LoanRecord> found, store_.LoadLoan(request.loan_id));
-  if (!found) return Status::NotFound("no loan " + std::to_string(request.loan_id), "loan");
-  LoanRecord& loan = *found;
-  if (loan.status != LoanStatus::kActive) {
-    return Status(ErrorCode::kConflict,
-                  "loan " + std::to_string(loan.id) + " is " + LoanStatusName(loan.status), "loan");
-  }
-
+  CREDO_ASSIGN_OR_RETURN(LoanRecord loan, LoadActiveLoan(store_, request.loan_id));
+  const std::vector<LoanInstallment> before = loan.installments;
   const Allocation split = AllocatePayment(loan.installments, request.amount_fen, DefaultAllocationOrder());
   // Interest and fees paid beyond what was recognised become income now.
-  CREDO_RETURN_IF_ERROR(
-      Recognise(store_, loan, {0, "recognition", loan.id, request.date, request.request_key, {}},
-                [](const LoanInstallment& i) { return std::pair(i.interest_paid_fen, i.fee_paid_fen); })
-          .status());
+  CREDO_RETURN_IF_ERROR(RecognisePaid(store_, loan, request.date, request.request_key));
+  CREDO_ASSIGN_OR_RETURN(
+      const int64_t entry_id,
+      Post(store_, PaymentEntry({0, "repayment", loan.id, request.date, request.request_key, {}},
+                                request.amount_fen, split, 0)));
 
-  JournalEntry payment{0, "repayment", loan.id, request.date, request.request_key, {}};
-  payment.lines.push_back({Account::kCash, loan.id, request.amount_fen, 0});
-  AddCredit(payment, Account::kPenaltyReceivable, split.penalty_fen);
-  AddCredit(payment, Account::kFeeReceivable, split.fee_fen);
-  AddCredit(payment, Account::kInterestReceivable, split.interest_fen);
-  AddCredit(payment, Account::kPrincipalReceivable, split.principal_fen);
-  AddCredit(payment, Account::kCustomerCredit, split.overpayment_fen);
-  CREDO_ASSIGN_OR_RETURN(const int64_t entry_id, Post(store_, payment));
-
-  int64_t owed_fen = 0;
-  for (const LoanInstallment& i : loan.installments) owed_fen += i.owed_fen();
+  const bool closed = OwedFen(loan) == 0;
   loan.customer_credit_fen += split.overpayment_fen;
-  if (owed_fen == 0) loan.status = LoanStatus::kClosed;
+  if (closed) loan.status = LoanStatus::kClosed;
   CREDO_RETURN_IF_ERROR(store_.UpdateLoan(loan));
 
-  result = {loan.id, entry_id, request.amount_fen, split, owed_fen == 0, false};
-  const json stored = {{"entry_id", entry_id}, {"allocation", AllocationJson(split)}, {"loan_closed", owed_fen == 0}};
-  CREDO_RETURN_IF_ERROR(store_.SaveRequest({request.request_key, fingerprint, stored.dump()}));
-  return result;
+  const json stored = {{"entry_id", entry_id},
+                       {"loan_id", loan.id},
+                       {"amount_fen", request.amount_fen},
+                       {"allocation", AllocationJson(split)},
+                       {"paid_by_installment", PaidByInstallment(before, loan.installments)},
+                       {"loan_closed", closed}};
+  CREDO_RETURN_IF_ERROR(SaveResult(store_, request.request_key, fingerprint, stored));
+  return RepaymentResult{loan.id, entry_id, request.amount_fen, split, closed, false};
 }
 
 Result<LoanRecord> Ledger::GetLoan(int64_t loan_id) {

@@ -244,14 +244,24 @@ class Ledger {
   // A borrower's loans and worst days past due (kNotFound when they have none).
   Result<CustomerDelinquency> GetCustomerDelinquency(const std::string& customer_id);
 
+  // Opens a credit line (event "opened"); a repeated key returns the line.
   Result<CreditLineView> OpenCreditLine(const OpenCreditLineRequest& request);
+  // The line `line_id` with what is drawn and available (kNotFound if none).
   Result<CreditLineView> GetCreditLine(int64_t line_id);
+  // Raises, cuts, freezes, unfreezes or closes a line, recording the event.
   Result<CreditLineView> ChangeCreditLimit(const LimitChangeRequest& request);
+  // Opens a loan on the line, like OpenLoan, within its available limit.
   Result<OpenLoanResult> Draw(const DrawRequest& request);
 
  private:
   // Repay's work, inside the caller's transaction.
   Result<RepaymentResult> PostRepayment(const RepaymentRequest& request);
+  // OpenLoan's and Draw's work, inside the caller's transaction: replays the
+  // request key, runs `admit` (Draw's limit check; may be empty) and the
+  // disbursement check, stores the loan (drawn from line `credit_line_id`, 0
+  // for none) and posts its disbursement.
+  Result<OpenLoanResult> PostDisbursement(const OpenLoanRequest& request, int64_t credit_line_id,
+                                          const std::function<Status()>& admit);
 
   LedgerStore& store_;
   DisbursementCheck disbursement_check_;

@@ -1,12 +1,18 @@
 // ledger/posting.h — helpers the operations share to build and post
-// journal entries (internal to the ledger module).
+// journal entries and to keep requests idempotent (internal to the ledger
+// module).
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "core/status.h"
+#include "ledger/allocation.h"
 #include "ledger/records.h"
 #include "ledger/store.h"
 
@@ -20,6 +26,15 @@ void AddPair(JournalEntry& entry, Account debit, Account credit, int64_t fen);
 
 // Appends Cr `account` for `fen` when it is positive.
 void AddCredit(JournalEntry& entry, Account account, int64_t fen);
+
+// Appends Dr `account` for `fen` when it is positive.
+void AddDebit(JournalEntry& entry, Account account, int64_t fen);
+
+// The entry of a payment of `cash_fen` split as `split`: Dr cash / Dr
+// customer_credit `credit_used_fen` (credit held before, spent now) / Cr each
+// receivable its share / Cr customer_credit the overpayment.
+JournalEntry PaymentEntry(JournalEntry header, int64_t cash_fen, const Allocation& split,
+                          int64_t credit_used_fen);
 
 // Interest and fee recognised by one Recognise call.
 struct Recognised {
@@ -35,5 +50,38 @@ struct Recognised {
 Result<Recognised> Recognise(
     LedgerStore& store, LoanRecord& loan, JournalEntry entry,
     const std::function<std::pair<int64_t, int64_t>(const LoanInstallment&)>& target);
+
+// Recognises, as `kind`, all the interest and fee each installment's plan
+// carries that a payment reaches: what it has paid (Repay), or everything
+// (a payoff).
+Status RecognisePaid(LedgerStore& store, LoanRecord& loan, CivilDate date, const std::string& key);
+
+// Looks up request `key`: nullopt when it is new, the stored result when it
+// was used for the same request (`fingerprint`), kConflict naming
+// "request_key" when it was used for another, kInvalidInput when empty.
+Result<std::optional<nlohmann::json>> Replay(LedgerStore& store, const std::string& key,
+                                             const std::string& fingerprint);
+// Stores what request `key` returned, for Replay.
+Status SaveResult(LedgerStore& store, const std::string& key, const std::string& fingerprint,
+                  const nlohmann::json& result);
+
+// An allocation as stored with a request's result, and back.
+nlohmann::json AllocationJson(const Allocation& a);
+Allocation AllocationFromJson(const nlohmann::json& j);
+
+// What a payment paid on each installment, from the installments before and
+// after it: [{number, penalty_fen, fee_fen, interest_fen, principal_fen}]
+// for each installment it reached. Stored with the payment so a reversal
+// can undo it exactly.
+nlohmann::json PaidByInstallment(const std::vector<LoanInstallment>& before,
+                                 const std::vector<LoanInstallment>& after);
+
+// Σ of what a loan's installments still owe: principal, and everything.
+int64_t PrincipalOwedFen(const LoanRecord& loan);
+int64_t OwedFen(const LoanRecord& loan);
+
+// The loan `loan_id`, kNotFound naming "loan" when there is none, and
+// kConflict naming "loan" when it is not active.
+Result<LoanRecord> LoadActiveLoan(LedgerStore& store, int64_t loan_id);
 
 }  // namespace credo::ledger

@@ -58,9 +58,9 @@ const char* CreditLineStatusName(CreditLineStatus status) {
 }
 
 Result<CreditLineStatus> ParseCreditLineStatus(std::string_view name) {
-  return lending::ParseEnumName(name,
-                                {CreditLineStatus::kActive, CreditLineStatus::kFrozen, CreditLineStatus::kClosed},
-                                CreditLineStatusName, "credit line status");
+  return lending::ParseEnumName(
+      name, {CreditLineStatus::kActive, CreditLineStatus::kFrozen, CreditLineStatus::kClosed},
+      CreditLineStatusName, "credit line status");
 }
 
 }  // namespace credo::ledger

@@ -70,9 +70,9 @@ Result<LoanStatus> ParseLoanStatus(std::string_view name);
 
 // A loan as the ledger keeps it.
 struct LoanRecord {
-  int64_t id = 0;       // assigned by the store
-  std::string product;      // product name, or "plain"
-  std::string customer_id;  // the borrower ("" when the caller gave none)
+  int64_t id = 0;              // assigned by the store
+  std::string product;         // product name, or "plain"
+  std::string customer_id;     // the borrower ("" when the caller gave none)
   int64_t credit_line_id = 0;  // the revolving line it was drawn from, 0 for a standalone loan
   lending::LoanTerms terms;
   int64_t apr_irr_bps = 0;

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "server/event_intake.h"
 
@@ -33,32 +34,25 @@ struct Exchange {
   std::optional<Reply> decided;
 };
 
-// The text between `prefix` and the next '/' of `path`, when `path` is
-// exactly prefix + segment + suffix with a non-empty segment.
-bool MatchSegment(std::string_view path, std::string_view prefix, std::string_view suffix,
-                  std::string* segment) {
-  if (!path.starts_with(prefix) || !path.ends_with(suffix) || path.size() <= prefix.size() + suffix.size())
-    return false;
-  const std::string_view middle = path.substr(prefix.size(), path.size() - prefix.size() - suffix.size());
-  if (middle.find('/') != std::string_view::npos) return false;
-  segment->assign(middle);
-  return true;
-}
-
-// The route pattern a path belongs to, the `route` label of the request
-// counter (a fixed set, whatever paths clients send).
-std::string_view RouteOf(std::string_view path) {
-  constexpr std::string_view kDecide = "/v1/decide/";
-  constexpr std::string_view kDecisions = "/v1/decisions/";
-  constexpr std::string_view kStrategy = "/v1/strategies/";
-  if (path == "/healthz" || path == "/metrics" || path == "/v1/strategies" || path == "/v1/events")
-    return path;
-  if (path.starts_with(kDecide)) return "/v1/decide/{strategy}";
-  if (path.starts_with(kDecisions)) return "/v1/decisions/{id}";
-  if (path.starts_with(kStrategy)) {
-    return path.ends_with("/activate") ? "/v1/strategies/{name}/activate" : "/v1/strategies/{name}";
+// Whether `path` fits `pattern` segment by segment; a "{name}" segment of
+// the pattern matches any non-empty segment, which goes to `param`.
+bool Matches(std::string_view pattern, std::string_view path, std::string* param) {
+  while (true) {
+    const size_t pattern_end = pattern.find('/');
+    const size_t path_end = path.find('/');
+    const std::string_view expected = pattern.substr(0, pattern_end);
+    const std::string_view segment = path.substr(0, path_end);
+    if (expected.starts_with('{')) {
+      if (segment.empty()) return false;
+      param->assign(segment);
+    } else if (expected != segment) {
+      return false;
+    }
+    if ((pattern_end == std::string_view::npos) != (path_end == std::string_view::npos)) return false;
+    if (pattern_end == std::string_view::npos) return true;
+    pattern.remove_prefix(pattern_end + 1);
+    path.remove_prefix(path_end + 1);
   }
-  return "other";
 }
 
 }  // namespace
@@ -66,28 +60,102 @@ std::string_view RouteOf(std::string_view path) {
 struct Server::Impl {
   DecisionService* service;
   features::VelocityStore* velocity = nullptr;
+  LoanService* loans = nullptr;
   MHD_Daemon* daemon = nullptr;
   int port = 0;
   std::atomic<int> decisions_in_flight{0};  // connections suspended until their record is committed
 
-  // The answer to a complete request other than a decision.
-  Reply Route(std::string_view method, std::string_view path, const std::string& body,
-              const char** content_type) {
-    std::string name;
-    if (method == "GET" && MatchSegment(path, "/v1/decisions/", "", &name))
-      return service->FindDecision(name);
-    if (method == "GET" && path == "/v1/strategies") return service->ListStrategies();
-    if (method == "PUT" && MatchSegment(path, "/v1/strategies/", "", &name))
-      return service->UploadStrategy(name, body);
-    if (method == "POST" && MatchSegment(path, "/v1/strategies/", "/activate", &name))
-      return service->ActivateStrategy(name, body);
-    if (method == "POST" && path == "/v1/events") return RecordEvent(velocity, body);
-    if (method == "GET" && path == "/healthz") return service->Health();
-    if (method == "GET" && path == "/metrics") {
-      *content_type = kPrometheusType;
-      return {200, service->metrics().PrometheusText(), ""};
+  // What a route's handler is given: the pattern's parameter ("" when it
+  // has none), the body, and the content type to answer with.
+  struct Call {
+    std::string param;
+    const std::string& body;
+    const char** content_type;
+  };
+
+  // One route of the API (docs/api.md): the method, the pattern (its
+  // "{name}" segment is the parameter, also the `route` label of the
+  // request counter), and the handler. Decisions have no handler: they are
+  // answered asynchronously (StartDecision).
+  struct RouteSpec {
+    std::string_view method;
+    std::string_view pattern;
+    Reply (*answer)(Impl&, const Call&);
+    bool on_ledger = false;  // a loan route: 503 on a server without a ledger
+  };
+
+  // Every route, in the order they are matched.
+  static const std::vector<RouteSpec>& Routes() {
+    static const std::vector<RouteSpec> routes = {
+        {"POST", "/v1/decide/{strategy}", nullptr},
+        {"GET", "/v1/decisions/{id}",
+         [](Impl& s, const Call& c) { return s.service->FindDecision(c.param); }},
+        {"GET", "/v1/strategies", [](Impl& s, const Call&) { return s.service->ListStrategies(); }},
+        {"PUT", "/v1/strategies/{name}",
+         [](Impl& s, const Call& c) { return s.service->UploadStrategy(c.param, c.body); }},
+        {"POST", "/v1/strategies/{name}/activate",
+         [](Impl& s, const Call& c) { return s.service->ActivateStrategy(c.param, c.body); }},
+        {"POST", "/v1/events", [](Impl& s, const Call& c) { return RecordEvent(s.velocity, c.body); }},
+        {"POST", "/v1/loans", [](Impl& s, const Call& c) { return s.loans->OpenLoan(c.body); }, true},
+        {"GET", "/v1/loans/{id}", [](Impl& s, const Call& c) { return s.loans->GetLoan(c.param); }, true},
+        {"GET", "/v1/loans/{id}/schedule",
+         [](Impl& s, const Call& c) { return s.loans->GetSchedule(c.param); }, true},
+        {"POST", "/v1/loans/{id}/repayments",
+         [](Impl& s, const Call& c) { return s.loans->Repay(c.param, c.body); }, true},
+        {"POST", "/v1/loans/{id}/payoff-quote",
+         [](Impl& s, const Call& c) { return s.loans->QuotePayoff(c.param, c.body); }, true},
+        {"POST", "/v1/loans/{id}/prepayments",
+         [](Impl& s, const Call& c) { return s.loans->Prepay(c.param, c.body); }, true},
+        {"POST", "/v1/loans/{id}/reversals",
+         [](Impl& s, const Call& c) { return s.loans->ReverseRepayment(c.param, c.body); }, true},
+        {"POST", "/v1/loans/{id}/write-off",
+         [](Impl& s, const Call& c) { return s.loans->WriteOff(c.param, c.body); }, true},
+        {"POST", "/v1/credit-lines", [](Impl& s, const Call& c) { return s.loans->OpenCreditLine(c.body); },
+         true},
+        {"GET", "/v1/credit-lines/{id}",
+         [](Impl& s, const Call& c) { return s.loans->GetCreditLine(c.param); }, true},
+        {"POST", "/v1/credit-lines/{id}/limit",
+         [](Impl& s, const Call& c) { return s.loans->ChangeCreditLimit(c.param, c.body); }, true},
+        {"POST", "/v1/credit-lines/{id}/draws",
+         [](Impl& s, const Call& c) { return s.loans->Draw(c.param, c.body); }, true},
+        {"GET", "/v1/customers/{id}/delinquency",
+         [](Impl& s, const Call& c) { return s.loans->GetCustomerDelinquency(c.param); }, true},
+        {"POST", "/v1/eod", [](Impl& s, const Call& c) { return s.loans->RunEndOfDay(c.body); }, true},
+        {"GET", "/healthz", [](Impl& s, const Call&) { return s.service->Health(); }},
+        {"GET", "/metrics",
+         [](Impl& s, const Call& c) {
+           *c.content_type = kPrometheusType;
+           return Reply{200, s.service->metrics().PrometheusText(), ""};
+         }},
+    };
+    return routes;
+  }
+
+  // The route answering `method` `path`, its parameter in `param`; nullptr when none.
+  static const RouteSpec* FindRoute(std::string_view method, std::string_view path, std::string* param) {
+    for (const RouteSpec& route : Routes()) {
+      if (route.method == method && Matches(route.pattern, path, param)) return &route;
     }
-    return ErrorReply(404, "not_found", "no route " + std::string(method) + " " + std::string(path), "$");
+    return nullptr;
+  }
+
+  // The pattern a path belongs to, whatever the method: the `route` label of
+  // the request counter (a fixed set, whatever paths clients send).
+  static std::string_view RouteOf(std::string_view path) {
+    std::string param;
+    for (const RouteSpec& route : Routes()) {
+      if (Matches(route.pattern, path, &param)) return route.pattern;
+    }
+    return "other";
+  }
+
+  // The answer to a complete request other than a decision.
+  Reply Route(const RouteSpec* route, std::string_view method, std::string_view path, Call& call) {
+    if (route == nullptr)
+      return ErrorReply(404, "not_found", "no route " + std::string(method) + " " + std::string(path), "$");
+    if (route->on_ledger && loans == nullptr)
+      return ErrorReply(503, "no_ledger", "this server runs without a ledger (--no-ledger)", "$");
+    return route->answer(*this, call);
   }
 
   // Decides on this thread, then suspends the connection until the
@@ -108,19 +176,20 @@ struct Server::Impl {
                     Exchange& exchange) {
     const char* content_type = kJsonType;
     Reply reply;
-    std::string strategy;
+    Call call{"", exchange.body, &content_type};
+    const RouteSpec* route = FindRoute(method, path, &call.param);
     if (exchange.decided) {
       reply = std::move(*exchange.decided);
-    } else if (!exchange.too_large && method == "POST" && MatchSegment(path, "/v1/decide/", "", &strategy)) {
-      StartDecision(connection, strategy, &exchange);
-      return MHD_YES;
     } else if (exchange.too_large) {
       reply =
           ErrorReply(413, "body_too_large",
                      "the body is larger than the limit of " + std::to_string(kMaxBodyBytes) + " bytes", "$");
+    } else if (route != nullptr && route->answer == nullptr) {
+      StartDecision(connection, call.param, &exchange);
+      return MHD_YES;
     } else {
       try {
-        reply = Route(method, path, exchange.body, &content_type);
+        reply = Route(route, method, path, call);
       } catch (const std::exception& e) {
         reply = ErrorReply(500, "internal", e.what(), "$");
       }
@@ -167,10 +236,11 @@ struct Server::Impl {
   }
 };
 
-Server::Server(DecisionService* service, features::VelocityStore* velocity)
+Server::Server(DecisionService* service, features::VelocityStore* velocity, LoanService* loans)
     : impl_(std::make_unique<Impl>()) {
   impl_->service = service;
   impl_->velocity = velocity;
+  impl_->loans = loans;
 }
 
 Server::~Server() { Stop(); }

@@ -1,5 +1,6 @@
 // server/http_server.h — the HTTP/JSON API of `credo serve` on top of a
-// DecisionService (routes in docs/api.md).
+// DecisionService and, when the server runs a ledger, a LoanService (routes
+// in docs/api.md).
 //
 // libmicrohttpd underneath: a few threads, each running an epoll loop over
 // many keep-alive connections, answer requests on the loop thread. One
@@ -12,16 +13,19 @@
 #include "core/status.h"
 #include "features/velocity_store.h"
 #include "server/decision_service.h"
+#include "server/loan_routes.h"
 
 namespace credo::server {
 
-// Serves a DecisionService over HTTP until stopped.
+// Serves a DecisionService (and a LoanService) over HTTP until stopped.
 // Start and Stop are called from one thread; requests run on the pool.
 class Server {
  public:
-  // `service`, and `velocity` when given (the store POST /v1/events records
-  // in), must outlive the server.
-  explicit Server(DecisionService* service, features::VelocityStore* velocity = nullptr);
+  // `service`, `velocity` when given (the store POST /v1/events records in)
+  // and `loans` when given (the loan and credit-line routes; without it they
+  // answer 503 no_ledger) must outlive the server.
+  explicit Server(DecisionService* service, features::VelocityStore* velocity = nullptr,
+                  LoanService* loans = nullptr);
   // Stops the server if it is running.
   ~Server();
   Server(const Server&) = delete;

@@ -1,0 +1,168 @@
+// `credo line open|show|limit|draw`: revolving credit lines on the ledger
+// (docs/lending.md, "Credit lines"). A line draws with its product: `draw`
+// prices the loan from the product file, which must be the line's.
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "cli/loan_flags.h"
+#include "cli/subcommands.h"
+#include "core/money.h"
+#include "ledger/json_views.h"
+#include "lending/product.h"
+
+namespace credo::cli {
+namespace {
+
+void AddOpenCommand(CLI::App* group, Action* action) {
+  struct Flags {
+    std::string db;
+    std::string request_key;
+    std::string customer;
+    std::string product;
+    std::string limit;
+    std::string date;
+  };
+  auto f = std::make_shared<Flags>();
+  CLI::App* cmd = group->add_subcommand("open", "Open a revolving credit line for a borrower");
+  AddDbFlag(cmd, &f->db);
+  AddRequestKeyFlag(cmd, &f->request_key);
+  cmd->add_option("--customer", f->customer, "The borrower's id")->required();
+  cmd->add_option("--product", f->product,
+                  "Product file its draws are priced with (YAML, examples/products/)")
+      ->required();
+  cmd->add_option("--limit", f->limit, "Credit limit, in yuan")->required();
+  cmd->add_option("--date", f->date, "Date the line opens, YYYY-MM-DD")->required();
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      CREDO_ASSIGN_OR_RETURN(const int64_t limit_fen, ParseAmountFlag(f->limit, "--limit"));
+      CREDO_ASSIGN_OR_RETURN(const CivilDate date, ParseDateFlag(f->date, "--date"));
+      Result<lending::Product> product = lending::LoadProductFile(f->product);
+      if (!product.ok()) return AtFlag(product.status(), "--product");
+      if (product->max_credit_limit_fen > 0 && limit_fen > product->max_credit_limit_fen) {
+        return Status::Invalid("product '" + product->name + "' allows a limit of at most " +
+                                   FormatMoneyFen(product->max_credit_limit_fen),
+                               "--limit");
+      }
+      return PrintFromLedger(f->db, [&](ledger::Ledger& book) -> Result<nlohmann::json> {
+        CREDO_ASSIGN_OR_RETURN(
+            const ledger::CreditLineView line,
+            book.OpenCreditLine({f->request_key, f->customer, product->name, limit_fen, date}));
+        return ledger::ToJson(line);
+      });
+    };
+  });
+}
+
+void AddShowCommand(CLI::App* group, Action* action) {
+  struct Flags {
+    std::string db;
+    int64_t line_id = 0;
+  };
+  auto f = std::make_shared<Flags>();
+  CLI::App* cmd =
+      group->add_subcommand("show", "Print a credit line: limit, status, outstanding, available, loans");
+  AddDbFlag(cmd, &f->db);
+  cmd->add_option("--line", f->line_id, "Credit line id")->required();
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      return PrintFromLedger(f->db, [&](ledger::Ledger& book) -> Result<nlohmann::json> {
+        CREDO_ASSIGN_OR_RETURN(const ledger::CreditLineView line, book.GetCreditLine(f->line_id));
+        return ledger::ToJson(line);
+      });
+    };
+  });
+}
+
+void AddLimitCommand(CLI::App* group, Action* action) {
+  struct Flags {
+    std::string db;
+    std::string request_key;
+    int64_t line_id = 0;
+    std::string kind;
+    std::string limit;
+    std::string date;
+    std::string reason;
+  };
+  auto f = std::make_shared<Flags>();
+  CLI::App* cmd =
+      group->add_subcommand("limit", "Change a line: raise or cut its limit, freeze, unfreeze, close");
+  AddDbFlag(cmd, &f->db);
+  AddRequestKeyFlag(cmd, &f->request_key);
+  cmd->add_option("--line", f->line_id, "Credit line id")->required();
+  cmd->add_option("kind", f->kind, "raise, cut, freeze, unfreeze or close")
+      ->required()
+      ->check(CLI::IsMember({"raise", "cut", "freeze", "unfreeze", "close"}));
+  cmd->add_option("--limit", f->limit, "The new limit, in yuan (raise and cut)");
+  cmd->add_option("--date", f->date, "Date of the change, YYYY-MM-DD")->required();
+  cmd->add_option("--reason", f->reason, "Why the line changes");
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      int64_t limit_fen = 0;
+      if (f->kind == "raise" || f->kind == "cut") {
+        if (f->limit.empty()) return Status::Usage("--limit is required to " + f->kind + " a limit");
+        CREDO_ASSIGN_OR_RETURN(limit_fen, ParseAmountFlag(f->limit, "--limit"));
+      }
+      CREDO_ASSIGN_OR_RETURN(const CivilDate date, ParseDateFlag(f->date, "--date"));
+      return PrintFromLedger(f->db, [&](ledger::Ledger& book) -> Result<nlohmann::json> {
+        CREDO_ASSIGN_OR_RETURN(
+            const ledger::CreditLineView line,
+            book.ChangeCreditLimit({f->request_key, f->line_id, f->kind, limit_fen, date, f->reason}));
+        return ledger::ToJson(line);
+      });
+    };
+  });
+}
+
+void AddDrawCommand(CLI::App* group, Action* action) {
+  struct Flags {
+    std::string db;
+    std::string request_key;
+    int64_t line_id = 0;
+    PricingFlags pricing;
+  };
+  auto f = std::make_shared<Flags>();
+  f->pricing.principal_flag = "--amount";
+  f->pricing.start_flag = "--date";
+  CLI::App* cmd = group->add_subcommand(
+      "draw", "Draw on a line: a loan priced from the line's product, within the available limit");
+  AddDbFlag(cmd, &f->db);
+  AddRequestKeyFlag(cmd, &f->request_key);
+  cmd->add_option("--line", f->line_id, "Credit line id")->required();
+  cmd->add_option("--product", f->pricing.product, "The line's product file (YAML)")->required();
+  cmd->add_option("--amount", f->pricing.principal, "Amount drawn, in yuan")->required();
+  cmd->add_option("--term", f->pricing.term, "Term in months")->required();
+  cmd->add_option("--date", f->pricing.start,
+                  "Date of the draw, YYYY-MM-DD; installments fall due monthly from it")
+      ->required();
+  AddRateFlag(cmd, &f->pricing);
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      CREDO_ASSIGN_OR_RETURN(const PricedLoan priced, PriceFromFlags(f->pricing));
+      return PrintFromLedger(f->db, [&](ledger::Ledger& book) -> Result<nlohmann::json> {
+        CREDO_ASSIGN_OR_RETURN(const ledger::CreditLineView line, book.GetCreditLine(f->line_id));
+        if (line.line.product != priced.product) {
+          return Status::Invalid("credit line " + std::to_string(f->line_id) + " draws with product '" +
+                                     line.line.product + "', not '" + priced.product + "'",
+                                 "product");
+        }
+        CREDO_ASSIGN_OR_RETURN(const ledger::OpenLoanResult opened,
+                               book.Draw({f->request_key, f->line_id, priced.schedule}));
+        return OpenedJson(opened, priced.schedule);
+      });
+    };
+  });
+}
+
+}  // namespace
+
+void AddCreditLineCommands(CLI::App& app, Action* action) {
+  CLI::App* group = app.add_subcommand("line", "Revolving credit lines: open, show, change the limit, draw");
+  group->require_subcommand(1);
+  AddOpenCommand(group, action);
+  AddShowCommand(group, action);
+  AddLimitCommand(group, action);
+  AddDrawCommand(group, action);
+}
+
+}  // namespace credo::cli
