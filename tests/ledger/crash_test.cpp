@@ -31,6 +31,8 @@ CivilDate Date(const char* text) { return *CivilDate::Parse(text); }
 // Loans 2026-01-15 .. 2026-01-29, so that on 2026-03-20 every one of them is
 // past due on installment 1 and has installment 2 due.
 constexpr int kLoans = 1500;
+const CivilDate kDay1 = Date("2026-03-10");
+const CivilDate kDay2 = Date("2026-03-20");
 
 Status OpenBook(LedgerStore& store) {
   Ledger ledger(store);
@@ -65,13 +67,17 @@ class CrashTest : public ::testing::Test {
   }
 
   // The same two days on a second ledger, without a crash.
-  void ExpectSameAsUninterrupted(LedgerStore& store, CivilDate day1, CivilDate day2) {
+  // Penalty was charged, so the runs did real work.
+  void ExpectSameAsUninterrupted(LedgerStore& store) {
     ExpectSameAsReference(store, [&](LedgerStore& reference) {
-      ASSERT_TRUE(Ledger(reference).RunEndOfDay(day1).ok());
-      Result<EodSummary> uninterrupted = Ledger(reference).RunEndOfDay(day2);
+      ASSERT_TRUE(Ledger(reference).RunEndOfDay(kDay1).ok());
+      Result<EodSummary> uninterrupted = Ledger(reference).RunEndOfDay(kDay2);
       ASSERT_TRUE(uninterrupted.ok());
       EXPECT_EQ(uninterrupted->loans_processed, kLoans);
     });
+    Result<std::vector<TrialBalanceRow>> balance = TrialBalance(store);
+    ASSERT_TRUE(balance.ok());
+    EXPECT_GT((*balance)[3].debit_fen, 0);  // penalty_receivable
   }
 
   // `work` done on a second ledger with the same book, without a crash:
@@ -111,92 +117,90 @@ class CrashTest : public ::testing::Test {
     EXPECT_TRUE(report->ok()) << report->problems.front();
   }
 
+  // The test's ledger with the book open and day 1 run.
+  std::unique_ptr<LedgerStore> BookAfterDay1() {
+    Result<std::unique_ptr<LedgerStore>> store = db_.Open();
+    EXPECT_TRUE(store.ok()) << store.status().ToString();
+    EXPECT_TRUE(OpenBook(**store).ok());
+    EXPECT_TRUE(Ledger(**store).RunEndOfDay(kDay1).ok());
+    return std::move(*store);
+  }
+
+  // A child process doing `work` on its own connection to the test's ledger;
+  // it exits 0 when the work succeeds.
+  pid_t StartChild(const std::function<Status(LedgerStore&)>& work) {
+    const pid_t child = ::fork();
+    if (child == 0) {
+      Result<std::unique_ptr<LedgerStore>> own = db_.Open();
+      ::_exit(own.ok() && work(**own).ok() ? 0 : 4);
+    }
+    return child;
+  }
+
   TestStore db_;
   std::filesystem::path reference_path_;
 };
 
-TEST_F(CrashTest, KilledRunResumesToTheSameLedgerAsAnUninterruptedOne) {
-  const CivilDate day1 = Date("2026-03-10");
-  const CivilDate day2 = Date("2026-03-20");
-  Result<std::unique_ptr<LedgerStore>> store = db_.Open();
-  ASSERT_TRUE(store.ok()) << store.status().ToString();
-  ASSERT_TRUE(OpenBook(**store).ok());
-  ASSERT_TRUE(Ledger(**store).RunEndOfDay(day1).ok());
+Status RunDay2(LedgerStore& store) { return Ledger(store).RunEndOfDay(kDay2).status(); }
 
-  // The child runs day 2 on its own connection; the parent kills it once the
-  // first chunk has committed and before the run completes.
-  const pid_t child = ::fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    Result<std::unique_ptr<LedgerStore>> own = db_.Open();
-    if (!own.ok()) ::_exit(3);
-    ::_exit(Ledger(**own).RunEndOfDay(day2).ok() ? 0 : 4);
-  }
-  bool killed_midway = false;
-  for (int polls = 0; polls < 60'000; ++polls) {
-    Result<std::optional<EodProgress>> p = (*store)->LatestEodProgress();
-    ASSERT_TRUE(p.ok()) << p.status().ToString();
-    if (*p && (*p)->business_date == day2 && (*p)->last_loan_id > 0) {
+// Polls `reached` until it holds, then kills `child` with SIGKILL; true when
+// the child died of it (rather than having finished first).
+bool KillWhen(pid_t child, const std::function<bool()>& reached) {
+  bool sent = false;
+  for (int polls = 0; polls < 60'000 && !sent; ++polls) {
+    if (reached()) {
       ::kill(child, SIGKILL);
-      killed_midway = true;
-      break;
+      sent = true;
+    } else {
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
     }
-    std::this_thread::sleep_for(std::chrono::microseconds(200));
   }
   int wait_status = 0;
   ::waitpid(child, &wait_status, 0);
-  ASSERT_TRUE(killed_midway) << "the child's run never committed a chunk";
-  ASSERT_TRUE(WIFSIGNALED(wait_status)) << "the child finished before it could be killed";
+  return sent && WIFSIGNALED(wait_status);
+}
 
-  Result<std::optional<EodProgress>> stopped = (*store)->LatestEodProgress();
+TEST_F(CrashTest, KilledRunResumesToTheSameLedgerAsAnUninterruptedOne) {
+  std::unique_ptr<LedgerStore> store = BookAfterDay1();
+  ASSERT_NE(store, nullptr);
+  // The child runs day 2; the parent kills it once the first chunk has
+  // committed and before the run completes.
+  const pid_t child = StartChild(RunDay2);
+  ASSERT_GE(child, 0);
+  ASSERT_TRUE(KillWhen(child, [&] {
+    Result<std::optional<EodProgress>> p = store->LatestEodProgress();
+    return p.ok() && *p && (*p)->business_date == kDay2 && (*p)->last_loan_id > 0;
+  })) << "the run was not killed midway";
+
+  Result<std::optional<EodProgress>> stopped = store->LatestEodProgress();
   ASSERT_TRUE(stopped.ok() && *stopped);
   EXPECT_FALSE((*stopped)->completed);
   EXPECT_GT((*stopped)->last_loan_id, 0);
-  Result<CheckReport> midway = CheckLedger(**store);  // a crash leaves whole chunks only
+  Result<CheckReport> midway = CheckLedger(*store);  // a crash leaves whole chunks only
   ASSERT_TRUE(midway.ok());
   EXPECT_TRUE(midway->ok()) << midway->problems.front();
 
-  Result<EodSummary> resumed = Ledger(**store).RunEndOfDay(day2);
+  Result<EodSummary> resumed = Ledger(*store).RunEndOfDay(kDay2);
   ASSERT_TRUE(resumed.ok()) << resumed.status().ToString();
   EXPECT_TRUE(resumed->resumed);
   EXPECT_LT(resumed->loans_processed, kLoans);  // the killed run's chunks are not redone
 
-  ExpectSameAsUninterrupted(**store, day1, day2);
-  Result<std::vector<TrialBalanceRow>> balance = TrialBalance(**store);
-  ASSERT_TRUE(balance.ok());
-  EXPECT_GT((*balance)[3].debit_fen, 0);  // penalty was charged: the runs did real work
+  ExpectSameAsUninterrupted(*store);
 }
 
 // Two processes run the same date at once (an operator starts the batch
 // while the scheduler's run is going): each loan is done once.
 TEST_F(CrashTest, TwoProcessesRunningTheSameDateDoEachLoanOnce) {
-  const CivilDate day1 = Date("2026-03-10");
-  const CivilDate day2 = Date("2026-03-20");
-  Result<std::unique_ptr<LedgerStore>> store = db_.Open();
-  ASSERT_TRUE(store.ok()) << store.status().ToString();
-  ASSERT_TRUE(OpenBook(**store).ok());
-  ASSERT_TRUE(Ledger(**store).RunEndOfDay(day1).ok());
-
-  pid_t children[2];
-  for (pid_t& child : children) {
-    child = ::fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) {
-      Result<std::unique_ptr<LedgerStore>> own = db_.Open();
-      if (!own.ok()) ::_exit(3);
-      ::_exit(Ledger(**own).RunEndOfDay(day2).ok() ? 0 : 4);
-    }
-  }
+  std::unique_ptr<LedgerStore> store = BookAfterDay1();
+  ASSERT_NE(store, nullptr);
+  const pid_t children[2] = {StartChild(RunDay2), StartChild(RunDay2)};
   for (const pid_t child : children) {
     int wait_status = 0;
     ::waitpid(child, &wait_status, 0);
     ASSERT_TRUE(WIFEXITED(wait_status));
     EXPECT_EQ(WEXITSTATUS(wait_status), 0);
   }
-  ExpectSameAsUninterrupted(**store, day1, day2);
-  Result<std::vector<TrialBalanceRow>> balance = TrialBalance(**store);
-  ASSERT_TRUE(balance.ok());
-  EXPECT_GT((*balance)[3].debit_fen, 0);  // penalty was charged: the runs did real work
+  ExpectSameAsUninterrupted(*store);
 }
 
 // Pays installment 1 of every loan of the book, one commit each, with the
@@ -220,27 +224,12 @@ TEST_F(CrashTest, KilledRepaymentBurstRetriedPostsEachPaymentOnce) {
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   ASSERT_TRUE(OpenBook(**store).ok());
 
-  const pid_t child = ::fork();
+  const pid_t child = StartChild([](LedgerStore& own) { return PayFirstInstallments(own).status(); });
   ASSERT_GE(child, 0);
-  if (child == 0) {
-    Result<std::unique_ptr<LedgerStore>> own = db_.Open();
-    ::_exit(own.ok() && PayFirstInstallments(**own).ok() ? 0 : 4);
-  }
-  // Kill it once payment 100 has committed.
-  bool killed_midway = false;
-  for (int polls = 0; polls < 60'000 && !killed_midway; ++polls) {
+  ASSERT_TRUE(KillWhen(child, [&] {
     Result<std::optional<StoredRequest>> found = (*store)->FindRequest("pay-100");
-    ASSERT_TRUE(found.ok()) << found.status().ToString();
-    if (*found) {
-      ::kill(child, SIGKILL);
-      killed_midway = true;
-    } else {
-      std::this_thread::sleep_for(std::chrono::microseconds(200));
-    }
-  }
-  int wait_status = 0;
-  ::waitpid(child, &wait_status, 0);
-  ASSERT_TRUE(killed_midway && WIFSIGNALED(wait_status)) << "the burst was not killed midway";
+    return found.ok() && found->has_value();
+  })) << "the burst was not killed midway";
   Result<std::optional<StoredRequest>> last = (*store)->FindRequest("pay-" + std::to_string(kLoans - 1));
   ASSERT_TRUE(last.ok());
   ASSERT_FALSE(*last) << "the burst had finished before the kill";
