@@ -55,7 +55,10 @@ Status ProcessLoan(LedgerStore& store, LoanRecord& loan, const EodProgress& run,
   AddPair(penalty, Account::kPenaltyReceivable, Account::kPenaltyIncome, penalty_fen);
   if (!penalty.lines.empty()) CREDO_RETURN_IF_ERROR(Post(store, penalty).status());
   summary.penalty_fen += penalty_fen;
-  CREDO_RETURN_IF_ERROR(store.UpdateLoan(loan));
+  // Most loans with work are only due soon: nothing of theirs changed.
+  if (recognised.interest_fen + recognised.fee_fen + penalty_fen > 0) {
+    CREDO_RETURN_IF_ERROR(store.UpdateLoan(loan));
+  }
 
   // Aging and the events it raises.
   const int dpd = LoanDpd(loan, date, policy.grace_days);
