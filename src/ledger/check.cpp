@@ -67,22 +67,19 @@ Result<CheckReport> CheckLedger(LedgerStore& store) {
                               " fen, " + std::to_string(e.line_count) + " lines, " +
                               std::to_string(e.bad_lines) + " without exactly one positive side");
   }
-  CREDO_ASSIGN_OR_RETURN(std::vector<AccountTotals> by_account, store.TotalsByAccount());
-  for (const AccountTotals& t : by_account) {
+  // Per-loan balances from the journal; their sums are the totals of the
+  // whole journal (every line belongs to one loan and account), so one scan serves both.
+  CREDO_ASSIGN_OR_RETURN(std::vector<AccountTotals> by_loan, store.TotalsByLoanAndAccount());
+  std::map<std::pair<int64_t, Account>, int64_t> journal;  // normal-side balance
+  for (const AccountTotals& t : by_loan) {
     report.debit_fen += t.debit_fen;
     report.credit_fen += t.credit_fen;
+    journal[{t.loan_id, t.account}] =
+        IsDebitNormal(t.account) ? t.debit_fen - t.credit_fen : t.credit_fen - t.debit_fen;
   }
   if (report.debit_fen != report.credit_fen) {
     report.problems.push_back("debits " + std::to_string(report.debit_fen) + " fen != credits " +
                               std::to_string(report.credit_fen) + " fen");
-  }
-
-  // Per-loan balances on the control accounts, from the journal.
-  CREDO_ASSIGN_OR_RETURN(std::vector<AccountTotals> by_loan, store.TotalsByLoanAndAccount());
-  std::map<std::pair<int64_t, Account>, int64_t> journal;  // normal-side balance
-  for (const AccountTotals& t : by_loan) {
-    journal[{t.loan_id, t.account}] =
-        IsDebitNormal(t.account) ? t.debit_fen - t.credit_fen : t.credit_fen - t.debit_fen;
   }
   std::vector<Account> controls(kReceivableAccounts.begin(), kReceivableAccounts.end());
   controls.push_back(Account::kCustomerCredit);

@@ -15,10 +15,6 @@ namespace {
 
 using nlohmann::json;
 
-Status Conflict(std::string message, std::string path) {
-  return {ErrorCode::kConflict, std::move(message), std::move(path)};
-}
-
 Result<CreditLineRecord> LoadLine(LedgerStore& store, int64_t line_id) {
   CREDO_ASSIGN_OR_RETURN(std::optional<CreditLineRecord> line, store.LoadCreditLine(line_id));
   if (!line) return Status::NotFound("no credit line " + std::to_string(line_id), "line");
@@ -44,6 +40,13 @@ Result<CreditLineView> ViewOf(LedgerStore& store, const CreditLineRecord& line) 
 Result<CreditLineView> ViewOf(LedgerStore& store, int64_t line_id) {
   CREDO_ASSIGN_OR_RETURN(const CreditLineRecord line, LoadLine(store, line_id));
   return ViewOf(store, line);
+}
+
+// What a line request stores under its key: the line's id ({"line_id"}); a
+// replay shows the line as it is now.
+json LineIdJson(const CreditLineView& view) { return {{"line_id", view.line.id}}; }
+Result<CreditLineView> ViewOf(LedgerStore& store, const json& stored) {
+  return ViewOf(store, stored.at("line_id").get<int64_t>());
 }
 
 Status CheckLimit(int64_t limit_fen, const char* path) {
@@ -101,22 +104,18 @@ Result<CreditLineView> Ledger::OpenCreditLine(const OpenCreditLineRequest& reque
   const std::string fingerprint =
       "line-open customer=" + request.customer_id + " product=" + request.product +
       " limit_fen=" + std::to_string(request.limit_fen) + " date=" + request.date.ToString();
-  CreditLineView view;
-  CREDO_RETURN_IF_ERROR(store_.Transaction([&]() -> Status {
-    CREDO_ASSIGN_OR_RETURN(std::optional<json> replay, Replay(store_, request.request_key, fingerprint));
-    if (replay) {
-      CREDO_ASSIGN_OR_RETURN(view, ViewOf(store_, replay->at("line_id").get<int64_t>()));
-      return Status::Ok();
-    }
-    CreditLineRecord line{
-        0, request.customer_id, request.product, request.limit_fen, CreditLineStatus::kActive, request.date};
-    CREDO_ASSIGN_OR_RETURN(line.id, store_.InsertCreditLine(line));
-    CREDO_RETURN_IF_ERROR(store_.InsertCreditLineEvent(
-        {line.id, request.date, "opened", 0, line.limit_fen, request.request_key, ""}));
-    CREDO_ASSIGN_OR_RETURN(view, ViewOf(store_, line));
-    return SaveResult(store_, request.request_key, fingerprint, {{"line_id", line.id}});
-  }));
-  return view;
+  return PostOnce<CreditLineView>(
+      store_, request.request_key, fingerprint, [&](const json& stored) { return ViewOf(store_, stored); },
+      [&]() -> Result<CreditLineView> {
+        CreditLineRecord line{
+            0,           request.customer_id, request.product, request.limit_fen, CreditLineStatus::kActive,
+            request.date};
+        CREDO_ASSIGN_OR_RETURN(line.id, store_.InsertCreditLine(line));
+        CREDO_RETURN_IF_ERROR(store_.InsertCreditLineEvent(
+            {line.id, request.date, "opened", 0, line.limit_fen, request.request_key, ""}));
+        return ViewOf(store_, line);
+      },
+      LineIdJson);
 }
 
 Result<CreditLineView> Ledger::GetCreditLine(int64_t line_id) { return ViewOf(store_, line_id); }
@@ -126,24 +125,19 @@ Result<CreditLineView> Ledger::ChangeCreditLimit(const LimitChangeRequest& reque
                                   " kind=" + request.kind +
                                   " new_limit_fen=" + std::to_string(request.new_limit_fen) +
                                   " date=" + request.date.ToString() + " reason=" + request.reason;
-  CreditLineView view;
-  CREDO_RETURN_IF_ERROR(store_.Transaction([&]() -> Status {
-    CREDO_ASSIGN_OR_RETURN(std::optional<json> replay, Replay(store_, request.request_key, fingerprint));
-    if (replay) {
-      CREDO_ASSIGN_OR_RETURN(view, ViewOf(store_, request.line_id));
-      return Status::Ok();
-    }
-    CREDO_ASSIGN_OR_RETURN(CreditLineRecord line, LoadLine(store_, request.line_id));
-    CREDO_ASSIGN_OR_RETURN(const CreditLineView before, ViewOf(store_, line));
-    CREDO_ASSIGN_OR_RETURN(const std::string kind, Apply(request, before, line));
-    CREDO_RETURN_IF_ERROR(store_.UpdateCreditLine(line));
-    CREDO_RETURN_IF_ERROR(
-        store_.InsertCreditLineEvent({line.id, request.date, kind, before.line.limit_fen, line.limit_fen,
-                                      request.request_key, request.reason}));
-    CREDO_ASSIGN_OR_RETURN(view, ViewOf(store_, line));
-    return SaveResult(store_, request.request_key, fingerprint, {{"line_id", line.id}});
-  }));
-  return view;
+  return PostOnce<CreditLineView>(
+      store_, request.request_key, fingerprint, [&](const json& stored) { return ViewOf(store_, stored); },
+      [&]() -> Result<CreditLineView> {
+        CREDO_ASSIGN_OR_RETURN(CreditLineRecord line, LoadLine(store_, request.line_id));
+        CREDO_ASSIGN_OR_RETURN(const CreditLineView before, ViewOf(store_, line));
+        CREDO_ASSIGN_OR_RETURN(const std::string kind, Apply(request, before, line));
+        CREDO_RETURN_IF_ERROR(store_.UpdateCreditLine(line));
+        CREDO_RETURN_IF_ERROR(
+            store_.InsertCreditLineEvent({line.id, request.date, kind, before.line.limit_fen, line.limit_fen,
+                                          request.request_key, request.reason}));
+        return ViewOf(store_, line);
+      },
+      LineIdJson);
 }
 
 Result<OpenLoanResult> Ledger::Draw(const DrawRequest& request) {

@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <limits>
 #include <nlohmann/json.hpp>
-#include <optional>
 #include <string>
 
 #include "core/money.h"
@@ -94,6 +93,24 @@ Status RecognisePlanned(LedgerStore& store, LoanRecord& loan, const PrepaymentRe
       .status();
 }
 
+// Posts a prepayment's entry (Dr cash the amount, Dr customer_credit
+// `credit_used_fen` / Cr each receivable its share of `split`) and stores
+// `loan` with its installments as the prepayment leaves them.
+Result<PrepaymentResult> PostPrepayment(LedgerStore& store, const PrepaymentRequest& request,
+                                        const LoanRecord& loan, const Allocation& split,
+                                        int64_t credit_used_fen) {
+  PrepaymentResult result;
+  CREDO_ASSIGN_OR_RETURN(
+      result.entry_id,
+      Post(store, PaymentEntry({0, "prepayment", loan.id, request.date, request.request_key, {}},
+                               request.amount_fen, split, credit_used_fen)));
+  CREDO_RETURN_IF_ERROR(store.ReplaceInstallments(loan));
+  result.loan_id = loan.id;
+  result.amount_fen = request.amount_fen;
+  result.allocation = split;
+  return result;
+}
+
 // Closes the loan: charges the payoff quote, pays it with the amount and
 // the customer credit held; what the amount leaves over is held as credit.
 Result<PrepaymentResult> PostPayoff(LedgerStore& store, const PrepaymentRequest& request, LoanRecord& loan) {
@@ -109,18 +126,10 @@ Result<PrepaymentResult> PostPayoff(LedgerStore& store, const PrepaymentRequest&
   Allocation split = AllocatePayment(loan.installments, owed_fen, DefaultAllocationOrder());
   split.overpayment_fen = std::max<int64_t>(0, request.amount_fen - owed_fen);
   const int64_t credit_used_fen = std::max<int64_t>(0, owed_fen - request.amount_fen);
-  CREDO_ASSIGN_OR_RETURN(
-      const int64_t entry_id,
-      Post(store, PaymentEntry({0, "prepayment", loan.id, request.date, request.request_key, {}},
-                               request.amount_fen, split, credit_used_fen)));
   loan.customer_credit_fen += request.amount_fen - owed_fen;
   loan.status = LoanStatus::kClosed;
-  CREDO_RETURN_IF_ERROR(store.ReplaceInstallments(loan));
-  PrepaymentResult result;
-  result.loan_id = loan.id;
-  result.entry_id = entry_id;
-  result.amount_fen = request.amount_fen;
-  result.allocation = split;
+  CREDO_ASSIGN_OR_RETURN(PrepaymentResult result,
+                         PostPrepayment(store, request, loan, split, credit_used_fen));
   result.loan_closed = true;
   return result;
 }
@@ -246,16 +255,7 @@ Result<PrepaymentResult> PostPartialPrepayment(LedgerStore& store, const Prepaym
 
   loan.installments = WithPrepaidPrincipal(std::move(prefix), anchor, prepaid_fen, tail);
 
-  CREDO_ASSIGN_OR_RETURN(
-      const int64_t entry_id,
-      Post(store, PaymentEntry({0, "prepayment", loan.id, request.date, request.request_key, {}},
-                               request.amount_fen, split, 0)));
-  CREDO_RETURN_IF_ERROR(store.ReplaceInstallments(loan));
-  PrepaymentResult result;
-  result.loan_id = loan.id;
-  result.entry_id = entry_id;
-  result.amount_fen = request.amount_fen;
-  result.allocation = split;
+  CREDO_ASSIGN_OR_RETURN(PrepaymentResult result, PostPrepayment(store, request, loan, split, 0));
   result.principal_prepaid_fen = prepaid_fen;
   result.remaining_installments = static_cast<int>(tail.size());
   result.next_installment_fen = tail.front().installment_fen;
@@ -317,24 +317,16 @@ Result<PrepaymentResult> Ledger::Prepay(const PrepaymentRequest& request) {
   if (request.amount_fen <= 0) return Status::Invalid("the amount must be positive", "amount");
   if (request.amount_fen > lending::kMaxPrincipalFen)
     return Status::Invalid("the amount is too large", "amount");
-  const std::string fingerprint = PrepayFingerprint(request);
-  PrepaymentResult result;
-  CREDO_RETURN_IF_ERROR(store_.Transaction([&]() -> Status {
-    CREDO_ASSIGN_OR_RETURN(std::optional<json> replay, Replay(store_, request.request_key, fingerprint));
-    if (replay) {
-      result = PrepaymentFromJson(*replay);
-      return Status::Ok();
-    }
-    CREDO_ASSIGN_OR_RETURN(LoanRecord loan, LoadActiveLoan(store_, request.loan_id));
-    CREDO_RETURN_IF_ERROR(CheckDate(loan, request.date));
-    if (request.mode == PrepaymentMode::kPayoff) {
-      CREDO_ASSIGN_OR_RETURN(result, PostPayoff(store_, request, loan));
-    } else {
-      CREDO_ASSIGN_OR_RETURN(result, PostPartialPrepayment(store_, request, loan));
-    }
-    return SaveResult(store_, request.request_key, fingerprint, PrepaymentJson(result));
-  }));
-  return result;
+  return PostOnce<PrepaymentResult>(
+      store_, request.request_key, PrepayFingerprint(request),
+      [](const json& stored) -> Result<PrepaymentResult> { return PrepaymentFromJson(stored); },
+      [&]() -> Result<PrepaymentResult> {
+        CREDO_ASSIGN_OR_RETURN(LoanRecord loan, LoadActiveLoan(store_, request.loan_id));
+        CREDO_RETURN_IF_ERROR(CheckDate(loan, request.date));
+        return request.mode == PrepaymentMode::kPayoff ? PostPayoff(store_, request, loan)
+                                                       : PostPartialPrepayment(store_, request, loan);
+      },
+      PrepaymentJson);
 }
 
 }  // namespace credo::ledger

@@ -1,10 +1,15 @@
 #include "ledger/posting.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace credo::ledger {
 
 using nlohmann::json;
+
+Status Conflict(std::string message, std::string path) {
+  return {ErrorCode::kConflict, std::move(message), std::move(path)};
+}
 
 Result<int64_t> Post(LedgerStore& store, const JournalEntry& entry) {
   CREDO_RETURN_IF_ERROR(ValidateEntry(entry));
@@ -63,12 +68,16 @@ Status RecognisePaid(LedgerStore& store, LoanRecord& loan, CivilDate date, const
 Result<std::optional<json>> Replay(LedgerStore& store, const std::string& key,
                                    const std::string& fingerprint) {
   if (key.empty()) return Status::Invalid("a request key is required", "request_key");
+  if (key.starts_with(kReversalMarkerPrefix)) {
+    return Status::Invalid(
+        "request keys starting with '" + std::string(kReversalMarkerPrefix) + "' are the ledger's own",
+        "request_key");
+  }
   CREDO_ASSIGN_OR_RETURN(std::optional<StoredRequest> stored, store.FindRequest(key));
   if (!stored) return std::optional<json>();
   if (stored->fingerprint != fingerprint) {
-    return Status(ErrorCode::kConflict,
-                  "request key '" + key + "' was used for another request (" + stored->fingerprint + ")",
-                  "request_key");
+    return Conflict("request key '" + key + "' was used for another request (" + stored->fingerprint + ")",
+                    "request_key");
   }
   return std::optional<json>(json::parse(stored->result_json));
 }
@@ -127,8 +136,7 @@ Result<LoanRecord> LoadActiveLoan(LedgerStore& store, int64_t loan_id) {
   CREDO_ASSIGN_OR_RETURN(std::optional<LoanRecord> found, store.LoadLoan(loan_id));
   if (!found) return Status::NotFound("no loan " + std::to_string(loan_id), "loan");
   if (found->status != LoanStatus::kActive) {
-    return Status(ErrorCode::kConflict,
-                  "loan " + std::to_string(loan_id) + " is " + LoanStatusName(found->status), "loan");
+    return Conflict("loan " + std::to_string(loan_id) + " is " + LoanStatusName(found->status), "loan");
   }
   return std::move(*found);
 }

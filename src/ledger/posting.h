@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -17,6 +18,10 @@
 #include "ledger/store.h"
 
 namespace credo::ledger {
+
+// A kConflict error: the request is valid but the ledger's state refuses it
+// (a closed loan, a frozen line, a repayment already reversed).
+Status Conflict(std::string message, std::string path);
 
 // Validates and stores `entry`; returns its id.
 Result<int64_t> Post(LedgerStore& store, const JournalEntry& entry);
@@ -56,14 +61,43 @@ Result<Recognised> Recognise(
 // (a payoff).
 Status RecognisePaid(LedgerStore& store, LoanRecord& loan, CivilDate date, const std::string& key);
 
+// The prefix of the keys under which the ledger records that a repayment was
+// reversed ("reversal-of:<its key>"); a caller's request key may not start with it.
+inline constexpr std::string_view kReversalMarkerPrefix = "reversal-of:";
+
 // Looks up request `key`: nullopt when it is new, the stored result when it
 // was used for the same request (`fingerprint`), kConflict naming
-// "request_key" when it was used for another, kInvalidInput when empty.
+// "request_key" when it was used for another, kInvalidInput when empty or
+// when it starts with kReversalMarkerPrefix.
 Result<std::optional<nlohmann::json>> Replay(LedgerStore& store, const std::string& key,
                                              const std::string& fingerprint);
 // Stores what request `key` returned, for Replay.
 Status SaveResult(LedgerStore& store, const std::string& key, const std::string& fingerprint,
                   const nlohmann::json& result);
+
+// Runs a money-moving operation once per request key, in one store
+// transaction (a savepoint inside the caller's): when `key` was used before
+// for the same request (`fingerprint`), `replayed` rebuilds the first result
+// from what was stored and nothing is posted; otherwise `post` does the work
+// and `to_json` of its result is stored under the key. A failure anywhere
+// keeps nothing, the key included.
+template <class Outcome>
+Result<Outcome> PostOnce(LedgerStore& store, const std::string& key, const std::string& fingerprint,
+                         const std::function<Result<Outcome>(const nlohmann::json&)>& replayed,
+                         const std::function<Result<Outcome>()>& post,
+                         const std::function<nlohmann::json(const Outcome&)>& to_json) {
+  Outcome outcome;
+  CREDO_RETURN_IF_ERROR(store.Transaction([&]() -> Status {
+    CREDO_ASSIGN_OR_RETURN(std::optional<nlohmann::json> stored, Replay(store, key, fingerprint));
+    if (stored) {
+      CREDO_ASSIGN_OR_RETURN(outcome, replayed(*stored));
+      return Status::Ok();
+    }
+    CREDO_ASSIGN_OR_RETURN(outcome, post());
+    return SaveResult(store, key, fingerprint, to_json(outcome));
+  }));
+  return outcome;
+}
 
 // An allocation as stored with a request's result, and back.
 nlohmann::json AllocationJson(const Allocation& a);

@@ -21,11 +21,7 @@ std::string ReversalFingerprint(const ReversalRequest& r) {
 
 // The request key under which the reversal of repayment `key` is recorded,
 // so that a repayment is reversed at most once.
-std::string ReversedMarker(const std::string& key) { return "reversal-of:" + key; }
-
-Status Conflict(std::string message, std::string path) {
-  return {ErrorCode::kConflict, std::move(message), std::move(path)};
-}
+std::string ReversedMarker(const std::string& key) { return std::string(kReversalMarkerPrefix) + key; }
 
 // The stored result of the repayment `request.repayment_key` of the loan;
 // fails when there is none, or it cannot be reversed.
@@ -104,51 +100,50 @@ json ReversalJson(const ReversalResult& r) {
           {"loan_reopened", r.loan_reopened}};
 }
 
+// Posts the mirror of the repayment's entry, restores what it paid on each
+// installment and reopens the loan when it had closed it; marks the
+// repayment reversed.
+Result<ReversalResult> PostReversal(LedgerStore& store, const ReversalRequest& request) {
+  CREDO_ASSIGN_OR_RETURN(const json repayment, FindRepayment(store, request));
+  CREDO_ASSIGN_OR_RETURN(std::optional<LoanRecord> found, store.LoadLoan(request.loan_id));
+  if (!found) return Status::NotFound("no loan " + std::to_string(request.loan_id), "loan");
+  LoanRecord& loan = *found;
+  if (loan.status == LoanStatus::kWrittenOff) {
+    return Conflict("loan " + std::to_string(loan.id) + " is written off", "loan");
+  }
+  const Allocation split = AllocationFromJson(repayment.at("allocation"));
+  if (loan.customer_credit_fen < split.overpayment_fen) {
+    return Conflict("the overpayment held as customer credit has been used since", "repayment_key");
+  }
+  CREDO_RETURN_IF_ERROR(CheckNoLaterPrepayment(store, loan.id, repayment.at("entry_id")));
+  CREDO_RETURN_IF_ERROR(RestoreInstallments(loan, repayment.at("paid_by_installment")));
+  const int64_t amount_fen = repayment.at("amount_fen");
+  const JournalEntry paid =
+      PaymentEntry({0, "reversal", loan.id, request.date, request.request_key, {}}, amount_fen, split, 0);
+  CREDO_ASSIGN_OR_RETURN(const int64_t entry_id, Post(store, Mirror(paid)));
+  loan.customer_credit_fen -= split.overpayment_fen;
+  const bool reopened = loan.status == LoanStatus::kClosed && OwedFen(loan) > 0;
+  if (reopened) loan.status = LoanStatus::kActive;
+  CREDO_RETURN_IF_ERROR(store.UpdateLoan(loan));
+  CREDO_RETURN_IF_ERROR(SaveResult(store, ReversedMarker(request.repayment_key),
+                                   "reversal of " + request.repayment_key, request.request_key));
+  return ReversalResult{loan.id, entry_id, amount_fen, split, reopened, false};
+}
+
 }  // namespace
 
 Result<ReversalResult> Ledger::ReverseRepayment(const ReversalRequest& request) {
-  const std::string fingerprint = ReversalFingerprint(request);
-  ReversalResult result;
-  result.loan_id = request.loan_id;
-  CREDO_RETURN_IF_ERROR(store_.Transaction([&]() -> Status {
-    CREDO_ASSIGN_OR_RETURN(std::optional<json> replay, Replay(store_, request.request_key, fingerprint));
-    if (replay) {
-      result = {request.loan_id,
-                replay->at("entry_id"),
-                replay->at("amount_fen"),
-                AllocationFromJson(replay->at("allocation")),
-                replay->at("loan_reopened"),
-                true};
-      return Status::Ok();
-    }
-    CREDO_ASSIGN_OR_RETURN(const json repayment, FindRepayment(store_, request));
-    CREDO_ASSIGN_OR_RETURN(std::optional<LoanRecord> found, store_.LoadLoan(request.loan_id));
-    if (!found) return Status::NotFound("no loan " + std::to_string(request.loan_id), "loan");
-    LoanRecord& loan = *found;
-    if (loan.status == LoanStatus::kWrittenOff) {
-      return Conflict("loan " + std::to_string(loan.id) + " is written off", "loan");
-    }
-    const Allocation split = AllocationFromJson(repayment.at("allocation"));
-    if (loan.customer_credit_fen < split.overpayment_fen) {
-      return Conflict("the overpayment held as customer credit has been used since", "repayment_key");
-    }
-    CREDO_RETURN_IF_ERROR(CheckNoLaterPrepayment(store_, loan.id, repayment.at("entry_id")));
-    CREDO_RETURN_IF_ERROR(RestoreInstallments(loan, repayment.at("paid_by_installment")));
-    const int64_t amount_fen = repayment.at("amount_fen");
-    const JournalEntry paid =
-        PaymentEntry({0, "reversal", loan.id, request.date, request.request_key, {}}, amount_fen, split, 0);
-    CREDO_ASSIGN_OR_RETURN(const int64_t entry_id, Post(store_, Mirror(paid)));
-    loan.customer_credit_fen -= split.overpayment_fen;
-    const bool reopened = loan.status == LoanStatus::kClosed && OwedFen(loan) > 0;
-    if (reopened) loan.status = LoanStatus::kActive;
-    CREDO_RETURN_IF_ERROR(store_.UpdateLoan(loan));
-
-    result = {loan.id, entry_id, amount_fen, split, reopened, false};
-    CREDO_RETURN_IF_ERROR(SaveResult(store_, ReversedMarker(request.repayment_key),
-                                     "reversal of " + request.repayment_key, request.request_key));
-    return SaveResult(store_, request.request_key, fingerprint, ReversalJson(result));
-  }));
-  return result;
+  return PostOnce<ReversalResult>(
+      store_, request.request_key, ReversalFingerprint(request),
+      [&](const json& stored) -> Result<ReversalResult> {
+        return ReversalResult{request.loan_id,
+                              stored.at("entry_id"),
+                              stored.at("amount_fen"),
+                              AllocationFromJson(stored.at("allocation")),
+                              stored.at("loan_reopened"),
+                              true};
+      },
+      [&] { return PostReversal(store_, request); }, ReversalJson);
 }
 
 }  // namespace credo::ledger

@@ -1,6 +1,5 @@
 // Writing a loan off (docs/lending.md, "Write-off").
 #include <nlohmann/json.hpp>
-#include <optional>
 #include <string>
 
 #include "ledger/ledger.h"
@@ -23,48 +22,52 @@ json WriteOffJson(const WriteOffResult& r) {
           {"penalty_fen", r.penalty_fen}};
 }
 
+// Gives up what `loan` (active) still owes: Dr write_off_expense / Cr each
+// receivable what it holds for the loan, recognised and unpaid. Interest and
+// fees not yet recognised were never income, so nothing is given up on them.
+Result<WriteOffResult> PostWriteOff(LedgerStore& store, const WriteOffRequest& request, LoanRecord& loan) {
+  WriteOffResult result;
+  result.loan_id = loan.id;
+  for (const LoanInstallment& i : loan.installments) {
+    result.principal_fen += i.principal_owed_fen();
+    result.interest_fen += i.interest_recognised_fen - i.interest_paid_fen;
+    result.fee_fen += i.fee_recognised_fen - i.fee_paid_fen;
+    result.penalty_fen += i.penalty_owed_fen();
+  }
+  JournalEntry entry{0, "write_off", loan.id, request.date, request.request_key, {}};
+  AddDebit(entry, Account::kWriteOffExpense,
+           result.principal_fen + result.interest_fen + result.fee_fen + result.penalty_fen);
+  AddCredit(entry, Account::kPenaltyReceivable, result.penalty_fen);
+  AddCredit(entry, Account::kFeeReceivable, result.fee_fen);
+  AddCredit(entry, Account::kInterestReceivable, result.interest_fen);
+  AddCredit(entry, Account::kPrincipalReceivable, result.principal_fen);
+  if (!entry.lines.empty()) {
+    CREDO_ASSIGN_OR_RETURN(result.entry_id, Post(store, entry));
+  }
+  loan.status = LoanStatus::kWrittenOff;
+  CREDO_RETURN_IF_ERROR(store.UpdateLoan(loan));
+  return result;
+}
+
 }  // namespace
 
 Result<WriteOffResult> Ledger::WriteOff(const WriteOffRequest& request) {
-  const std::string fingerprint = WriteOffFingerprint(request);
-  WriteOffResult result;
-  result.loan_id = request.loan_id;
-  CREDO_RETURN_IF_ERROR(store_.Transaction([&]() -> Status {
-    CREDO_ASSIGN_OR_RETURN(std::optional<json> replay, Replay(store_, request.request_key, fingerprint));
-    if (replay) {
-      result = {request.loan_id,
-                replay->at("entry_id"),
-                replay->at("principal_fen"),
-                replay->at("interest_fen"),
-                replay->at("fee_fen"),
-                replay->at("penalty_fen"),
-                true};
-      return Status::Ok();
-    }
-    CREDO_ASSIGN_OR_RETURN(LoanRecord loan, LoadActiveLoan(store_, request.loan_id));
-    // What the receivables hold for the loan: recognised and unpaid. Interest
-    // and fees not yet recognised were never income, so nothing is given up on them.
-    for (const LoanInstallment& i : loan.installments) {
-      result.principal_fen += i.principal_owed_fen();
-      result.interest_fen += i.interest_recognised_fen - i.interest_paid_fen;
-      result.fee_fen += i.fee_recognised_fen - i.fee_paid_fen;
-      result.penalty_fen += i.penalty_owed_fen();
-    }
-    JournalEntry entry{0, "write_off", loan.id, request.date, request.request_key, {}};
-    AddDebit(entry, Account::kWriteOffExpense,
-             result.principal_fen + result.interest_fen + result.fee_fen + result.penalty_fen);
-    AddCredit(entry, Account::kPenaltyReceivable, result.penalty_fen);
-    AddCredit(entry, Account::kFeeReceivable, result.fee_fen);
-    AddCredit(entry, Account::kInterestReceivable, result.interest_fen);
-    AddCredit(entry, Account::kPrincipalReceivable, result.principal_fen);
-    if (!entry.lines.empty()) {
-      CREDO_ASSIGN_OR_RETURN(result.entry_id, Post(store_, entry));
-    }
-    loan.status = LoanStatus::kWrittenOff;
-    CREDO_RETURN_IF_ERROR(store_.UpdateLoan(loan));
-    return SaveResult(store_, request.request_key, fingerprint, WriteOffJson(result));
-  }));
-  return result;
+  return PostOnce<WriteOffResult>(
+      store_, request.request_key, WriteOffFingerprint(request),
+      [&](const json& stored) -> Result<WriteOffResult> {
+        return WriteOffResult{request.loan_id,
+                              stored.at("entry_id"),
+                              stored.at("principal_fen"),
+                              stored.at("interest_fen"),
+                              stored.at("fee_fen"),
+                              stored.at("penalty_fen"),
+                              true};
+      },
+      [&]() -> Result<WriteOffResult> {
+        CREDO_ASSIGN_OR_RETURN(LoanRecord loan, LoadActiveLoan(store_, request.loan_id));
+        return PostWriteOff(store_, request, loan);
+      },
+      WriteOffJson);
 }
 
 }  // namespace credo::ledger

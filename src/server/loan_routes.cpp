@@ -348,6 +348,57 @@ Reply ShowLoan(ledger::LedgerStore& store, std::string_view id, json (*view)(con
   return {200, view(*loan).dump(), ""};
 }
 
+// Answers a money-moving call on the loan of the URL: reads the loan id, the
+// body's request_key and the rest of the request (`read_rest`), then posts it
+// with `post` on `store` while holding `mutex`. A fault is answered at its field.
+template <class Request, class PostResult>
+Reply PostOnLoan(std::mutex& mutex, ledger::LedgerStore& store, std::string_view id, std::string_view text,
+                 Status (*read_rest)(const Body&, Request&),
+                 Result<PostResult> (ledger::Ledger::*post)(const Request&)) {
+  auto request = [&]() -> Result<Request> {
+    Request r;
+    CREDO_ASSIGN_OR_RETURN(r.loan_id, IdOf(id, "loan"));
+    CREDO_ASSIGN_OR_RETURN(const Body body, Body::Parse(text));
+    CREDO_ASSIGN_OR_RETURN(r.request_key, body.Text("request_key"));
+    CREDO_RETURN_IF_ERROR(read_rest(body, r));
+    return r;
+  }();
+  if (!request.ok()) return Failure(request.status());
+  std::lock_guard lock(mutex);
+  ledger::Ledger book(store);
+  return Posted((book.*post)(*request));
+}
+
+// The rest of POST /v1/loans/{id}/repayments: {amount, date}.
+Status ReadRepayment(const Body& body, ledger::RepaymentRequest& r) {
+  CREDO_ASSIGN_OR_RETURN(r.amount_fen, body.Money("amount"));
+  CREDO_ASSIGN_OR_RETURN(r.date, body.Date("date"));
+  return Status::Ok();
+}
+
+// The rest of POST /v1/loans/{id}/prepayments: {amount, date, mode}.
+Status ReadPrepayment(const Body& body, ledger::PrepaymentRequest& r) {
+  CREDO_ASSIGN_OR_RETURN(r.amount_fen, body.Money("amount"));
+  CREDO_ASSIGN_OR_RETURN(r.date, body.Date("date"));
+  CREDO_ASSIGN_OR_RETURN(r.mode, body.Named("mode", ledger::ParsePrepaymentMode));
+  return Status::Ok();
+}
+
+// The rest of POST /v1/loans/{id}/reversals: {repayment_key, date, reason}.
+Status ReadReversal(const Body& body, ledger::ReversalRequest& r) {
+  CREDO_ASSIGN_OR_RETURN(r.repayment_key, body.Text("repayment_key"));
+  CREDO_ASSIGN_OR_RETURN(r.date, body.Date("date"));
+  CREDO_ASSIGN_OR_RETURN(r.reason, body.Text("reason"));
+  return Status::Ok();
+}
+
+// The rest of POST /v1/loans/{id}/write-off: {date, reason}.
+Status ReadWriteOff(const Body& body, ledger::WriteOffRequest& r) {
+  CREDO_ASSIGN_OR_RETURN(r.date, body.Date("date"));
+  CREDO_ASSIGN_OR_RETURN(r.reason, body.Text("reason"));
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<ProductCatalogue> LoadProductCatalogue(const std::string& dir) {
@@ -445,18 +496,7 @@ Reply LoanService::GetSchedule(std::string_view id) {
 }
 
 Reply LoanService::Repay(std::string_view id, std::string_view text) {
-  auto request = [&]() -> Result<ledger::RepaymentRequest> {
-    ledger::RepaymentRequest r;
-    CREDO_ASSIGN_OR_RETURN(r.loan_id, IdOf(id, "loan"));
-    CREDO_ASSIGN_OR_RETURN(const Body body, Body::Parse(text));
-    CREDO_ASSIGN_OR_RETURN(r.request_key, body.Text("request_key"));
-    CREDO_ASSIGN_OR_RETURN(r.amount_fen, body.Money("amount"));
-    CREDO_ASSIGN_OR_RETURN(r.date, body.Date("date"));
-    return r;
-  }();
-  if (!request.ok()) return Failure(request.status());
-  std::lock_guard lock(mutex_);
-  return Posted(ledger::Ledger(*store_).Repay(*request));
+  return PostOnLoan(mutex_, *store_, id, text, ReadRepayment, &ledger::Ledger::Repay);
 }
 
 Reply LoanService::QuotePayoff(std::string_view id, std::string_view text) {
@@ -471,50 +511,15 @@ Reply LoanService::QuotePayoff(std::string_view id, std::string_view text) {
 }
 
 Reply LoanService::Prepay(std::string_view id, std::string_view text) {
-  auto request = [&]() -> Result<ledger::PrepaymentRequest> {
-    ledger::PrepaymentRequest r;
-    CREDO_ASSIGN_OR_RETURN(r.loan_id, IdOf(id, "loan"));
-    CREDO_ASSIGN_OR_RETURN(const Body body, Body::Parse(text));
-    CREDO_ASSIGN_OR_RETURN(r.request_key, body.Text("request_key"));
-    CREDO_ASSIGN_OR_RETURN(r.amount_fen, body.Money("amount"));
-    CREDO_ASSIGN_OR_RETURN(r.date, body.Date("date"));
-    CREDO_ASSIGN_OR_RETURN(r.mode, body.Named("mode", ledger::ParsePrepaymentMode));
-    return r;
-  }();
-  if (!request.ok()) return Failure(request.status());
-  std::lock_guard lock(mutex_);
-  return Posted(ledger::Ledger(*store_).Prepay(*request));
+  return PostOnLoan(mutex_, *store_, id, text, ReadPrepayment, &ledger::Ledger::Prepay);
 }
 
 Reply LoanService::ReverseRepayment(std::string_view id, std::string_view text) {
-  auto request = [&]() -> Result<ledger::ReversalRequest> {
-    ledger::ReversalRequest r;
-    CREDO_ASSIGN_OR_RETURN(r.loan_id, IdOf(id, "loan"));
-    CREDO_ASSIGN_OR_RETURN(const Body body, Body::Parse(text));
-    CREDO_ASSIGN_OR_RETURN(r.request_key, body.Text("request_key"));
-    CREDO_ASSIGN_OR_RETURN(r.repayment_key, body.Text("repayment_key"));
-    CREDO_ASSIGN_OR_RETURN(r.date, body.Date("date"));
-    CREDO_ASSIGN_OR_RETURN(r.reason, body.Text("reason"));
-    return r;
-  }();
-  if (!request.ok()) return Failure(request.status());
-  std::lock_guard lock(mutex_);
-  return Posted(ledger::Ledger(*store_).ReverseRepayment(*request));
+  return PostOnLoan(mutex_, *store_, id, text, ReadReversal, &ledger::Ledger::ReverseRepayment);
 }
 
 Reply LoanService::WriteOff(std::string_view id, std::string_view text) {
-  auto request = [&]() -> Result<ledger::WriteOffRequest> {
-    ledger::WriteOffRequest r;
-    CREDO_ASSIGN_OR_RETURN(r.loan_id, IdOf(id, "loan"));
-    CREDO_ASSIGN_OR_RETURN(const Body body, Body::Parse(text));
-    CREDO_ASSIGN_OR_RETURN(r.request_key, body.Text("request_key"));
-    CREDO_ASSIGN_OR_RETURN(r.date, body.Date("date"));
-    CREDO_ASSIGN_OR_RETURN(r.reason, body.Text("reason"));
-    return r;
-  }();
-  if (!request.ok()) return Failure(request.status());
-  std::lock_guard lock(mutex_);
-  return Posted(ledger::Ledger(*store_).WriteOff(*request));
+  return PostOnLoan(mutex_, *store_, id, text, ReadWriteOff, &ledger::Ledger::WriteOff);
 }
 
 Reply LoanService::OpenCreditLine(std::string_view text) {

@@ -31,6 +31,12 @@ class LoanServicingCliTest : public credo::testing::ScratchDirTest {
     EXPECT_EQ(run.exit_code, 2) << args << "\n" << run.out;
     EXPECT_NE(run.out.find(flag + ":"), std::string::npos) << run.out;
   }
+  // The trial balance as `ledger trial-balance --json` prints it.
+  std::string TrialBalance() {
+    const CredoRun run = RunCredo("ledger trial-balance --json --db " + Path("ledger.db"), false);
+    EXPECT_EQ(run.exit_code, 0) << run.out;
+    return run.out;
+  }
   void ExpectCheckOk() {
     const CredoRun run = RunCredo("ledger check --db " + Path("ledger.db"));
     EXPECT_EQ(run.exit_code, 0) << run.out;
@@ -56,6 +62,9 @@ TEST_F(LoanServicingCliTest, QuoteThenPayOff) {
   EXPECT_EQ(paid.at("loan_closed"), true);
   EXPECT_EQ(Ok("loan show --loan 1").at("status"), "closed");
   Fails("loan quote --loan 1 --date 2026-03-02", "--loan");  // closed: nothing to quote
+  const std::string closed = TrialBalance();
+  Fails("loan repay --request-key r2 --loan 1 --amount 10.00 --date 2026-03-02", "--loan");  // nor to repay
+  EXPECT_EQ(TrialBalance(), closed);
   ExpectCheckOk();
 }
 
@@ -122,6 +131,30 @@ TEST_F(LoanServicingCliTest, CreditLineOpenDrawLimitShow) {
   EXPECT_EQ(Ok("line limit --request-key r1 --line 1 raise --limit 20000 --date 2026-02-03").at("available"),
             "17000.00");
   Fails("line limit --request-key c1 --line 1 close --date 2026-02-04", "--line");  // 3,000.00 outstanding
+  ExpectCheckOk();
+}
+
+// Zero, negative and sub-fen amounts are bad input at the flag that carries
+// them, for every servicing command that moves money or sets a limit; none
+// of them posts anything.
+TEST_F(LoanServicingCliTest, BadAmountsNameTheFlagAndPostNothing) {
+  OpenAndPayFirst();
+  Ok("line open --request-key l1 --customer c7 --product " + kRevolving +
+     " --limit 10000.00 --date 2026-01-10");
+  const std::string before = TrialBalance();
+  const std::string prepay = "loan prepay --request-key p1 --loan 1 --date 2026-03-01 --mode shorten-term";
+  for (const char* amount : {"0", "-1.00", "1.001", "1000.005"}) {
+    Fails(prepay + " --amount=" + amount, "--amount");
+    Fails("line draw --request-key d1 --line 1 --product " + kRevolving +
+              " --term 6 --date 2026-01-20 --amount=" + amount,
+          "--amount");
+  }
+  Fails("line open --request-key l2 --customer c8 --product " + kRevolving +
+            " --limit 100.001 --date 2026-01-10",
+        "--limit");
+  Fails("line limit --request-key r1 --line 1 raise --limit 20000.001 --date 2026-02-03", "--limit");
+  EXPECT_EQ(TrialBalance(), before);
+  EXPECT_EQ(Ok("line show --line 1").at("limit"), "10000.00");
   ExpectCheckOk();
 }
 

@@ -1,10 +1,11 @@
-// tests/ledger/ledger_fixture.h — what the servicing and credit-line tests
-// share: a ledger on a fresh TestStore, the trial balance by account, and
-// the invariant checks they run after every operation.
+// tests/ledger/ledger_fixture.h — what the ledger, servicing and credit-line
+// tests share: a ledger on a fresh TestStore, the trial balance by account,
+// and the invariant checks they run after every operation.
 #pragma once
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,15 +19,16 @@ namespace credo::ledger {
 
 inline CivilDate Date(const char* text) { return *CivilDate::Parse(text); }
 
-// A plain monthly loan from 2026-01-15: principal, term, annual rate, method.
+// A plain monthly loan: principal, term, annual rate, method, start (2026-01-15 by default).
 inline lending::Schedule PlainLoan(
     int64_t principal_fen, int term, int64_t rate_bps,
-    lending::RepaymentMethod method = lending::RepaymentMethod::kEqualInstallment) {
+    lending::RepaymentMethod method = lending::RepaymentMethod::kEqualInstallment,
+    CivilDate start = Date("2026-01-15")) {
   lending::OfferRequest request;
   request.principal_fen = principal_fen;
   request.term_months = term;
   request.rate_bps = rate_bps;
-  request.start = Date("2026-01-15");
+  request.start = start;
   Result<lending::LoanTerms> terms = lending::PlainTerms(method, request);
   EXPECT_TRUE(terms.ok()) << terms.status().ToString();
   Result<lending::Schedule> schedule = lending::BuildSchedule(*terms);
@@ -49,15 +51,18 @@ class LedgerFixture : public ::testing::Test {
     store_.reset();
   }
 
-  // Balance of `account` (normal side) from the trial balance.
-  int64_t Balance(Account account) {
+  // Every account's balance (normal side), from one read of the trial balance.
+  std::map<Account, int64_t> Balances() {
+    std::map<Account, int64_t> balances;
     Result<std::vector<TrialBalanceRow>> rows = TrialBalance(*store_);
-    EXPECT_TRUE(rows.ok());
-    for (const TrialBalanceRow& r : *rows) {
-      if (r.account == account) return r.balance_fen();
+    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+    if (rows.ok()) {
+      for (const TrialBalanceRow& r : *rows) balances[r.account] = r.balance_fen();
     }
-    return -1;
+    return balances;
   }
+  // Balance of `account` (normal side) from the trial balance.
+  int64_t Balance(Account account) { return Balances()[account]; }
 
   // Journal entries of every loan.
   int64_t EntryCount() {
@@ -76,6 +81,7 @@ class LedgerFixture : public ::testing::Test {
     ASSERT_EQ(report->debit_fen, report->credit_fen);
   }
 
+  // The loan `id` (an empty record, and a test failure, when there is none).
   LoanRecord Loan(int64_t id) {
     Result<LoanRecord> loan = ledger_->GetLoan(id);
     EXPECT_TRUE(loan.ok()) << loan.status().ToString();

@@ -1,87 +1,24 @@
-// The ledger on SQLite: postings checked against hand calculations,
-// idempotency, bad input that posts nothing, and a random sequence of
-// operations after each of which every invariant holds.
+// The ledger: postings checked against hand calculations, idempotency, bad
+// input that posts nothing, and the end-of-day batch. The random sequence of
+// every operation is ServicingTest.RandomOperationsKeepEveryInvariant.
 #include "ledger/ledger.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cmath>
-#include <filesystem>
-#include <memory>
-#include <random>
 #include <string>
 
 #include "ledger/aging.h"
-#include "ledger/check.h"
-#include "lending/offer.h"
-#include "test_store.h"
+#include "ledger_fixture.h"
 
 namespace credo::ledger {
 namespace {
 
-CivilDate Date(const char* text) { return *CivilDate::Parse(text); }
-
-// A plain equal-installment loan: principal, term, annual rate.
-lending::Schedule PlainSchedule(
-    int64_t principal_fen, int term, int64_t rate_bps,
-    lending::RepaymentMethod method = lending::RepaymentMethod::kEqualInstallment) {
-  lending::OfferRequest request;
-  request.principal_fen = principal_fen;
-  request.term_months = term;
-  request.rate_bps = rate_bps;
-  request.start = Date("2026-01-15");
-  Result<lending::LoanTerms> terms = lending::PlainTerms(method, request);
-  EXPECT_TRUE(terms.ok()) << terms.status().ToString();
-  Result<lending::Schedule> schedule = lending::BuildSchedule(*terms);
-  EXPECT_TRUE(schedule.ok()) << schedule.status().ToString();
-  return *schedule;
-}
-
-class LedgerTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (!db_.skip_reason().empty()) GTEST_SKIP() << db_.skip_reason();
-    Result<std::unique_ptr<LedgerStore>> store = db_.Open();
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(*store);
-    ledger_ = std::make_unique<Ledger>(*store_);
-  }
-  void TearDown() override {
-    ledger_.reset();
-    store_.reset();
-  }
-
-  // Balance of `account` (normal side) from the trial balance.
-  int64_t Balance(Account account) {
-    Result<std::vector<TrialBalanceRow>> rows = TrialBalance(*store_);
-    EXPECT_TRUE(rows.ok());
-    for (const TrialBalanceRow& r : *rows) {
-      if (r.account == account) return r.balance_fen();
-    }
-    return -1;
-  }
-
-  int64_t EntryCount() {
-    int64_t n = 0;
-    Result<std::vector<int64_t>> ids = store_->LoanIds();
-    for (int64_t id : *ids) n += static_cast<int64_t>(store_->EntriesOfLoan(id)->size());
-    return n;
-  }
-
-  void ExpectCheckOk() {
-    Result<CheckReport> report = CheckLedger(*store_);
-    ASSERT_TRUE(report.ok()) << report.status().ToString();
-    for (const std::string& p : report->problems) ADD_FAILURE() << p;
-  }
-
-  TestStore db_;
-  std::unique_ptr<LedgerStore> store_;
-  std::unique_ptr<Ledger> ledger_;
-};
+// The ledger's own tests share the servicing tests' fixture.
+using LedgerTest = LedgerFixture;
 
 TEST_F(LedgerTest, OpeningPostsPrincipalReceivableAgainstCash) {
-  Result<OpenLoanResult> opened = ledger_->OpenLoan({"open-1", "plain", PlainSchedule(270000, 12, 2000)});
+  Result<OpenLoanResult> opened = ledger_->OpenLoan({"open-1", "plain", PlainLoan(270000, 12, 2000)});
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
   EXPECT_EQ(opened->cash_paid_fen, 270000);
   // Dr principal receivable 2,700.00 / Cr cash 2,700.00 — and nothing else.
@@ -99,7 +36,7 @@ TEST_F(LedgerTest, OpeningPostsPrincipalReceivableAgainstCash) {
 }
 
 TEST_F(LedgerTest, OpeningKeepsTheUpfrontFeeAsFeeIncome) {
-  lending::Schedule schedule = PlainSchedule(270000, 12, 2000);
+  lending::Schedule schedule = PlainLoan(270000, 12, 2000);
   schedule.terms.upfront_fee_fen = 1350;  // 0.5% of 2,700.00
   Result<OpenLoanResult> opened = ledger_->OpenLoan({"open-fee", "plain", schedule});
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
@@ -110,7 +47,7 @@ TEST_F(LedgerTest, OpeningKeepsTheUpfrontFeeAsFeeIncome) {
 }
 
 TEST_F(LedgerTest, FirstInstallmentSplitsIntoInterestThenPrincipal) {
-  const int64_t loan = ledger_->OpenLoan({"open-1", "plain", PlainSchedule(270000, 12, 2000)})->loan_id;
+  const int64_t loan = ledger_->OpenLoan({"open-1", "plain", PlainLoan(270000, 12, 2000)})->loan_id;
   // By hand: interest of month 1 = 2,700.00 × 20% / 12 = 45.00; the level
   // installment A = P·r / (1 − (1+r)^−12), r = 20%/12 -> 250.11, so the
   // principal is 250.11 − 45.00 = 205.11.
@@ -135,7 +72,7 @@ TEST_F(LedgerTest, FirstInstallmentSplitsIntoInterestThenPrincipal) {
 
 TEST_F(LedgerTest, OverpaymentClosesTheLoanAndIsHeldAsCustomerCredit) {
   // 1,200.00 over 12 months at 0%: 100.00 principal a month, nothing else.
-  const int64_t loan = ledger_->OpenLoan({"open", "plain", PlainSchedule(120000, 12, 0)})->loan_id;
+  const int64_t loan = ledger_->OpenLoan({"open", "plain", PlainLoan(120000, 12, 0)})->loan_id;
   Result<RepaymentResult> paid = ledger_->Repay({"pay", loan, 125000, Date("2026-02-15")});
   ASSERT_TRUE(paid.ok());
   EXPECT_EQ(paid->allocation.principal_fen, 120000);
@@ -155,7 +92,7 @@ TEST_F(LedgerTest, OverpaymentClosesTheLoanAndIsHeldAsCustomerCredit) {
 TEST_F(LedgerTest, FlatFeeInstallmentPaysFeeBeforePrincipal) {
   // 2,700.00 flat-fee at "9%": 0.75% of 2,700 = 20.25 fee and 225.00 principal a month.
   const int64_t loan =
-      ledger_->OpenLoan({"open", "plain", PlainSchedule(270000, 12, 900, lending::RepaymentMethod::kFlatFee)})
+      ledger_->OpenLoan({"open", "plain", PlainLoan(270000, 12, 900, lending::RepaymentMethod::kFlatFee)})
           ->loan_id;
   Result<RepaymentResult> paid = ledger_->Repay({"pay", loan, 3000, Date("2026-02-15")});
   ASSERT_TRUE(paid.ok());
@@ -166,8 +103,8 @@ TEST_F(LedgerTest, FlatFeeInstallmentPaysFeeBeforePrincipal) {
 }
 
 TEST_F(LedgerTest, RepeatingARequestKeyReturnsTheFirstResultAndPostsNothing) {
-  Result<OpenLoanResult> first = ledger_->OpenLoan({"open-1", "plain", PlainSchedule(270000, 12, 2000)});
-  Result<OpenLoanResult> second = ledger_->OpenLoan({"open-1", "plain", PlainSchedule(270000, 12, 2000)});
+  Result<OpenLoanResult> first = ledger_->OpenLoan({"open-1", "plain", PlainLoan(270000, 12, 2000)});
+  Result<OpenLoanResult> second = ledger_->OpenLoan({"open-1", "plain", PlainLoan(270000, 12, 2000)});
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   ASSERT_TRUE(second.ok());
   EXPECT_TRUE(second->replayed);
@@ -196,7 +133,7 @@ TEST_F(LedgerTest, RepeatingARequestKeyReturnsTheFirstResultAndPostsNothing) {
 }
 
 TEST_F(LedgerTest, BadRepaymentsPostNothing) {
-  const int64_t loan = ledger_->OpenLoan({"open", "plain", PlainSchedule(270000, 12, 2000)})->loan_id;
+  const int64_t loan = ledger_->OpenLoan({"open", "plain", PlainLoan(270000, 12, 2000)})->loan_id;
   const int64_t entries = EntryCount();
   struct Case {
     RepaymentRequest request;
@@ -220,7 +157,7 @@ TEST_F(LedgerTest, BadRepaymentsPostNothing) {
 }
 
 TEST_F(LedgerTest, TheStoreRefusesAnUnbalancedEntry) {
-  const int64_t loan = ledger_->OpenLoan({"open", "plain", PlainSchedule(270000, 12, 2000)})->loan_id;
+  const int64_t loan = ledger_->OpenLoan({"open", "plain", PlainLoan(270000, 12, 2000)})->loan_id;
   JournalEntry entry{0, "manual", loan, Date("2026-02-15"), "manual", {}};
   entry.lines = {{Account::kCash, loan, 100, 0}, {Account::kInterestIncome, loan, 0, 99}};
   EXPECT_FALSE(ValidateEntry(entry).ok());
@@ -232,7 +169,7 @@ TEST_F(LedgerTest, TheStoreRefusesAnUnbalancedEntry) {
 }
 
 TEST_F(LedgerTest, AFailedTransactionRollsBackEverything) {
-  const int64_t loan = ledger_->OpenLoan({"open", "plain", PlainSchedule(270000, 12, 2000)})->loan_id;
+  const int64_t loan = ledger_->OpenLoan({"open", "plain", PlainLoan(270000, 12, 2000)})->loan_id;
   const int64_t entries = EntryCount();
   const Status failed = store_->Transaction([&]() -> Status {
     JournalEntry entry{0, "manual", loan, Date("2026-02-15"), "x", {}};
@@ -242,72 +179,6 @@ TEST_F(LedgerTest, AFailedTransactionRollsBackEverything) {
   });
   EXPECT_FALSE(failed.ok());
   EXPECT_EQ(EntryCount(), entries);
-}
-
-// Random opens, repayments and end-of-day runs; after each step every invariant holds, and
-// the cash and principal balances match totals the test keeps itself.
-TEST_F(LedgerTest, RandomOperationsKeepEveryInvariant) {
-  std::mt19937_64 rng(20260115);
-  const lending::RepaymentMethod methods[] = {
-      lending::RepaymentMethod::kEqualInstallment, lending::RepaymentMethod::kEqualPrincipal,
-      lending::RepaymentMethod::kInterestOnly, lending::RepaymentMethod::kFlatFee};
-  std::vector<int64_t> loans;
-  int64_t cash_out_fen = 0;
-  int64_t cash_in_fen = 0;
-  int64_t lent_fen = 0;
-  int64_t principal_back_fen = 0;
-  int64_t credit_fen = 0;
-  CivilDate eod_date = Date("2026-01-20");
-  int eod_runs = 0;
-  int repayments = 0;
-  for (int step = 0; step < 400; ++step) {
-    const std::string key = "k" + std::to_string(step);
-    if (!loans.empty() && rng() % 10 == 0) {  // an end-of-day run moves no cash and no principal
-      eod_date = eod_date.AddDays(1 + static_cast<int32_t>(rng() % 20));
-      Result<EodSummary> eod = ledger_->RunEndOfDay(eod_date);
-      ASSERT_TRUE(eod.ok()) << eod.status().ToString();
-      ASSERT_TRUE(ledger_->RunEndOfDay(eod_date)->already_done);
-      ++eod_runs;
-    } else if (loans.empty() || rng() % 4 == 0) {
-      const int64_t principal = 50000 + static_cast<int64_t>(rng() % 5'000'000);
-      const int term = 1 + static_cast<int>(rng() % 24);
-      Result<OpenLoanResult> opened = ledger_->OpenLoan(
-          {key, "plain",
-           PlainSchedule(principal, term, static_cast<int64_t>(rng() % 2400), methods[rng() % 4])});
-      ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-      loans.push_back(opened->loan_id);
-      cash_out_fen += principal;
-      lent_fen += principal;
-    } else {
-      const int64_t loan = loans[rng() % loans.size()];
-      const int64_t amount = 1 + static_cast<int64_t>(rng() % 600'000);
-      Result<RepaymentResult> paid = ledger_->Repay({key, loan, amount, Date("2026-02-15")});
-      if (!paid.ok()) {
-        ASSERT_EQ(paid.status().code(), ErrorCode::kConflict) << paid.status().ToString();  // closed
-        continue;
-      }
-      const Allocation& a = paid->allocation;
-      ASSERT_EQ(a.penalty_fen + a.fee_fen + a.interest_fen + a.principal_fen + a.overpayment_fen, amount);
-      ++repayments;
-      cash_in_fen += amount;
-      principal_back_fen += a.principal_fen;
-      credit_fen += a.overpayment_fen;
-      if (rng() % 5 == 0) {  // a retry of the same request changes nothing
-        ASSERT_TRUE(ledger_->Repay({key, loan, amount, Date("2026-02-15")})->replayed);
-      }
-    }
-    ASSERT_NO_FATAL_FAILURE(ExpectCheckOk());
-    ASSERT_LE(principal_back_fen, lent_fen);
-    ASSERT_EQ(Balance(Account::kCash), cash_in_fen - cash_out_fen) << step;
-    ASSERT_EQ(Balance(Account::kPrincipalReceivable), lent_fen - principal_back_fen) << step;
-    ASSERT_EQ(Balance(Account::kCustomerCredit), credit_fen) << step;
-    for (Account account : kReceivableAccounts) ASSERT_GE(Balance(account), 0);
-  }
-  // Every branch ran: of 400 steps about 10% are end-of-day runs and about two thirds repayment
-  // attempts, so these floors are far below what the seed gives and only rule out a vacuous run.
-  EXPECT_GT(eod_runs, 5);
-  EXPECT_GT(repayments, 50);
-  EXPECT_GT(principal_back_fen, 0);
 }
 
 TEST(AgingTest, BucketsByDaysPastDue) {
@@ -326,7 +197,7 @@ constexpr int64_t kInterest2Fen = 4158, kPrincipal2Fen = 20853;
 class EndOfDayTest : public LedgerTest {
  protected:
   int64_t OpenLoan(const std::string& key, const std::string& product = "plain") {
-    Result<OpenLoanResult> opened = ledger_->OpenLoan({key, product, PlainSchedule(270000, 12, 2000)});
+    Result<OpenLoanResult> opened = ledger_->OpenLoan({key, product, PlainLoan(270000, 12, 2000)});
     EXPECT_TRUE(opened.ok()) << opened.status().ToString();
     return opened->loan_id;
   }
@@ -347,7 +218,7 @@ class EndOfDayTest : public LedgerTest {
 TEST_F(EndOfDayTest, TheScheduleMatchesTheHandFigures) {
   const double r = 0.20 / 12;
   EXPECT_EQ(std::llround((270000 - kPrincipal1Fen) * r), kInterest2Fen);
-  const lending::Schedule s = PlainSchedule(270000, 12, 2000);
+  const lending::Schedule s = PlainLoan(270000, 12, 2000);
   EXPECT_EQ(s.installments[0].interest_fen, kInterest1Fen);
   EXPECT_EQ(s.installments[0].principal_fen, kPrincipal1Fen);
   EXPECT_EQ(s.installments[1].interest_fen, kInterest2Fen);

@@ -174,6 +174,49 @@ TEST_F(LoanRoutesTest, BadRequestsNameTheField) {
       "invalid_input", "$.date");
 }
 
+// Zero, negative and sub-fen amounts, and a draw above what is available,
+// are refused at the field that carries them, and post nothing: the loan and
+// the line read back exactly as before.
+TEST_F(LoanRoutesTest, BadAmountsAreRefusedAndPostNothing) {
+  const std::string loan = "/v1/loans/" + OpenPlainLoan("open-1")["loan_id"].dump();
+  const Answer line_opened = Post("/v1/credit-lines", {{"request_key", "line-1"},
+                                                       {"customer_id", "C9"},
+                                                       {"product", "revolving_line"},
+                                                       {"limit", "10000.00"},
+                                                       {"date", "2026-01-01"}});
+  ASSERT_EQ(line_opened.status, 201) << line_opened.body;
+  const std::string line = "/v1/credit-lines/" + line_opened.body["id"].dump();
+  const json loan_before = Get(loan).body;
+  const json line_before = Get(line).body;
+  for (const char* amount : {"0.00", "-1.00", "1.001", "250.115"}) {
+    const std::string key = std::string("bad-") + amount;
+    ExpectErrorAt(
+        Post(loan + "/prepayments",
+             {{"request_key", key}, {"amount", amount}, {"date", "2026-02-15"}, {"mode", "shorten-term"}}),
+        422, "invalid_input", "$.amount");
+    ExpectErrorAt(Post(line + "/draws",
+                       {{"request_key", key}, {"amount", amount}, {"term", 3}, {"date", "2026-01-10"}}),
+                  422, "invalid_input", "$.amount");
+  }
+  // 10000.01 is a fen above the 10000.00 available.
+  ExpectErrorAt(Post(line + "/draws",
+                     {{"request_key", "over"}, {"amount", "10000.01"}, {"term", 3}, {"date", "2026-01-10"}}),
+                409, "conflict", "$.amount");
+  ExpectErrorAt(
+      Post(line + "/limit",
+           {{"request_key", "raise"}, {"kind", "raise"}, {"limit", "20000.001"}, {"date", "2026-01-12"}}),
+      422, "invalid_input", "$.limit");
+  ExpectErrorAt(Post("/v1/credit-lines", {{"request_key", "line-2"},
+                                          {"customer_id", "C9"},
+                                          {"product", "revolving_line"},
+                                          {"limit", "100.001"},
+                                          {"date", "2026-01-01"}}),
+                422, "invalid_input", "$.limit");
+  EXPECT_EQ(Get(loan).body, loan_before);
+  EXPECT_EQ(Get(line).body, line_before);
+  EXPECT_EQ(Get("/v1/credit-lines/2").status, 404);
+}
+
 TEST_F(LoanRoutesTest, UnknownAndClosedLoansAreRefused) {
   ExpectErrorAt(Get("/v1/loans/99"), 404, "not_found", "id");
   ExpectErrorAt(Get("/v1/loans/abc"), 404, "not_found", "id");
