@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <array>
 #include <functional>
 #include <map>
 #include <optional>
@@ -278,23 +279,6 @@ std::string TextArray(const std::vector<std::string>& values) {
 
 Result<CivilDate> DateOf(const pqxx::field& field) { return CivilDate::Parse(field.c_str()); }
 
-// The amounts of an installment past its number and due date, in the order of
-// the installments table's columns.
-std::vector<int64_t*> AmountFields(LoanInstallment& i) {
-  return {&i.plan.principal_fen,
-          &i.plan.interest_fen,
-          &i.plan.fee_fen,
-          &i.plan.installment_fen,
-          &i.plan.remaining_principal_fen,
-          &i.interest_recognised_fen,
-          &i.fee_recognised_fen,
-          &i.penalty_charged_fen,
-          &i.principal_paid_fen,
-          &i.interest_paid_fen,
-          &i.fee_paid_fen,
-          &i.penalty_paid_fen};
-}
-
 // The amounts UpdateLoan writes back (what is recognised and paid), in the
 // order of update_installments' arrays.
 std::vector<int64_t> ProgressAmounts(const LoanInstallment& i) {
@@ -428,7 +412,7 @@ class PostgresStore final : public LedgerStore {
         LoanInstallment i;
         i.plan.number = i_row[0].as<int>();
         CREDO_ASSIGN_OR_RETURN(i.plan.due_date, DateOf(i_row[1]));
-        const std::vector<int64_t*> amounts = AmountFields(i);
+        const std::array<int64_t*, 12> amounts = StoredAmounts(i);
         for (size_t k = 0; k < amounts.size(); ++k)
           *amounts[k] = i_row[static_cast<int>(k) + 2].as<int64_t>();
         loan.installments.push_back(i);
@@ -721,12 +705,11 @@ class PostgresStore final : public LedgerStore {
     std::vector<std::string> due_dates;
     std::vector<std::vector<int64_t>> rows;
     std::vector<bool> settled;
-    for (LoanInstallment i : installments) {
+    for (const LoanInstallment& i : installments) {
       numbers.push_back(i.plan.number);
       due_dates.push_back(i.plan.due_date.ToString());
-      std::vector<int64_t> amounts;
-      for (const int64_t* amount : AmountFields(i)) amounts.push_back(*amount);
-      rows.push_back(std::move(amounts));
+      const std::array<int64_t, 12> amounts = StoredAmounts(i);
+      rows.emplace_back(amounts.begin(), amounts.end());
       settled.push_back(i.owed_fen() == 0);
     }
     const std::vector<std::string> a = Columns(rows, 12);

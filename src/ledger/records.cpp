@@ -28,6 +28,29 @@ Status ValidateEntry(const JournalEntry& entry) {
   return Status::Ok();
 }
 
+std::array<int64_t*, 12> StoredAmounts(LoanInstallment& i) {
+  return {&i.plan.principal_fen,
+          &i.plan.interest_fen,
+          &i.plan.fee_fen,
+          &i.plan.installment_fen,
+          &i.plan.remaining_principal_fen,
+          &i.interest_recognised_fen,
+          &i.fee_recognised_fen,
+          &i.penalty_charged_fen,
+          &i.principal_paid_fen,
+          &i.interest_paid_fen,
+          &i.fee_paid_fen,
+          &i.penalty_paid_fen};
+}
+
+std::array<int64_t, 12> StoredAmounts(const LoanInstallment& i) {
+  LoanInstallment copy = i;
+  std::array<int64_t, 12> amounts{};
+  const std::array<int64_t*, 12> fields = StoredAmounts(copy);
+  for (size_t k = 0; k < fields.size(); ++k) amounts[k] = *fields[k];
+  return amounts;
+}
+
 const char* LoanStatusName(LoanStatus status) {
   switch (status) {
     case LoanStatus::kActive:

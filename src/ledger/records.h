@@ -3,6 +3,7 @@
 // results of money-moving requests kept for idempotency.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -60,6 +61,13 @@ struct LoanInstallment {
     return principal_owed_fen() + interest_owed_fen() + fee_owed_fen() + penalty_owed_fen();
   }
 };
+
+// The twelve amounts of an installment the stores keep, in the order of the
+// installments table's columns after its number and due date: the plan's
+// principal, interest, fee, installment and remaining principal; interest
+// and fee recognised, penalty charged; principal, interest, fee and penalty paid.
+std::array<int64_t*, 12> StoredAmounts(LoanInstallment& i);
+std::array<int64_t, 12> StoredAmounts(const LoanInstallment& i);
 
 // Whether a loan still has anything owed: closed when repaid in full,
 // written off when the lender gave up what was left (write-off expense).

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <array>
 #include <map>
 #include <string_view>
 
@@ -192,18 +193,7 @@ class SqliteStore final : public LedgerStore {
       sqlite3_bind_int64(ins, 1, loan_id);
       sqlite3_bind_int64(ins, 2, i.plan.number);
       BindText(ins, 3, i.plan.due_date.ToString());
-      const int64_t amounts[] = {i.plan.principal_fen,
-                                 i.plan.interest_fen,
-                                 i.plan.fee_fen,
-                                 i.plan.installment_fen,
-                                 i.plan.remaining_principal_fen,
-                                 i.interest_recognised_fen,
-                                 i.fee_recognised_fen,
-                                 i.penalty_charged_fen,
-                                 i.principal_paid_fen,
-                                 i.interest_paid_fen,
-                                 i.fee_paid_fen,
-                                 i.penalty_paid_fen};
+      const std::array<int64_t, 12> amounts = StoredAmounts(i);
       for (int k = 0; k < 12; ++k) sqlite3_bind_int64(ins, 4 + k, amounts[k]);
       sqlite3_bind_int64(ins, 16, i.owed_fen() == 0 ? 1 : 0);
       CREDO_RETURN_IF_ERROR(StepDone(ins));
@@ -254,18 +244,7 @@ class SqliteStore final : public LedgerStore {
       LoanInstallment i;
       i.plan.number = sqlite3_column_int(ins, 0);
       CREDO_ASSIGN_OR_RETURN(i.plan.due_date, CivilDate::Parse(ColumnText(ins, 1)));
-      int64_t* fields[] = {&i.plan.principal_fen,
-                           &i.plan.interest_fen,
-                           &i.plan.fee_fen,
-                           &i.plan.installment_fen,
-                           &i.plan.remaining_principal_fen,
-                           &i.interest_recognised_fen,
-                           &i.fee_recognised_fen,
-                           &i.penalty_charged_fen,
-                           &i.principal_paid_fen,
-                           &i.interest_paid_fen,
-                           &i.fee_paid_fen,
-                           &i.penalty_paid_fen};
+      const std::array<int64_t*, 12> fields = StoredAmounts(i);
       for (int k = 0; k < 12; ++k) *fields[k] = sqlite3_column_int64(ins, 2 + k);
       loan.installments.push_back(i);
     }
