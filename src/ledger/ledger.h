@@ -27,7 +27,7 @@ struct OpenLoanRequest {
   std::string request_key;
   std::string product = "plain";  // the product's name, or "plain"
   lending::Schedule schedule;
-  std::string customer_id;  // the borrower; optional for a standalone loan
+  std::string customer_id = {};  // the borrower; optional for a standalone loan
 };
 
 // The pre-disbursement check (the second scan before money moves): called

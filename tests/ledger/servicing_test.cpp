@@ -498,7 +498,9 @@ class RandomServicingTest : public ServicingTest {
     ASSERT_EQ(balances[Account::kPrincipalReceivable], disbursed_fen_ - repaid_fen_ - written_off_fen_);
     ASSERT_EQ(balances[Account::kCustomerCredit], credit_fen_);
     for (const auto& [account, balance_fen] : balances) {
-      if (account != Account::kCash) ASSERT_GE(balance_fen, 0) << AccountName(account);
+      if (account != Account::kCash) {
+        ASSERT_GE(balance_fen, 0) << AccountName(account);
+      }
     }
     const CreditLineView view = *ledger_->GetCreditLine(line_);
     ASSERT_EQ(view.line.limit_fen, limit_fen_);
