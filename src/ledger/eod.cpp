@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/money.h"
 #include "ledger/aging.h"
@@ -24,8 +25,8 @@ int64_t PenaltyFen(int64_t principal_fen, int64_t rate_bps, int64_t days, int ba
 }
 
 // The batch's work on one active loan; adds what it did to `summary`.
-Status ProcessLoan(LedgerStore& store, LoanRecord& loan, const EodProgress& run, const EodPolicy& policy,
-                   EodSummary& summary) {
+Status ProcessLoan(LedgerStore& store, LoanRecord& loan, const std::optional<LoanAging>& before,
+                   const EodProgress& run, const EodPolicy& policy, EodSummary& summary) {
   const CivilDate date = run.business_date;
   const std::string key = "eod:" + date.ToString();
 
@@ -63,7 +64,6 @@ Status ProcessLoan(LedgerStore& store, LoanRecord& loan, const EodProgress& run,
   // Aging and the events it raises.
   const int dpd = LoanDpd(loan, date, policy.grace_days);
   const Bucket bucket = BucketOfDpd(dpd);
-  CREDO_ASSIGN_OR_RETURN(const std::optional<LoanAging> before, store.LoadAging(loan.id));
   auto emit = [&](const char* kind, std::string detail) -> Status {
     ++summary.events_by_kind[kind];
     return store.InsertEodEvent({date, loan.id, kind, std::move(detail)});
@@ -157,12 +157,18 @@ Result<EodSummary> Ledger::RunEndOfDay(CivilDate business_date, const EodPolicie
       CREDO_RETURN_IF_ERROR(store_.SaveEodProgress(run));
       CREDO_ASSIGN_OR_RETURN(const std::optional<EodProgress> now, store_.LatestEodProgress());
       const int64_t done_through = now && now->business_date == business_date ? now->last_loan_id : 0;
+      std::vector<int64_t> todo;
       for (size_t k = first; k < last; ++k) {
-        if (ids[k] <= done_through) continue;
-        CREDO_ASSIGN_OR_RETURN(std::optional<LoanRecord> loan, store_.LoadLoan(ids[k]));
-        if (loan && loan->status == LoanStatus::kActive && loan->terms.start <= business_date) {
-          CREDO_RETURN_IF_ERROR(ProcessLoan(store_, *loan, run, policies.For(loan->product), chunk));
-        }
+        if (ids[k] > done_through) todo.push_back(ids[k]);
+      }
+      CREDO_ASSIGN_OR_RETURN(std::vector<LoanRecord> loans, store_.LoadLoans(todo));
+      CREDO_ASSIGN_OR_RETURN(const auto agings, store_.LoadAgings(todo));
+      for (LoanRecord& loan : loans) {
+        if (loan.status != LoanStatus::kActive || loan.terms.start > business_date) continue;
+        const auto aging = agings.find(loan.id);
+        const std::optional<LoanAging> before =
+            aging == agings.end() ? std::nullopt : std::optional<LoanAging>(aging->second);
+        CREDO_RETURN_IF_ERROR(ProcessLoan(store_, loan, before, run, policies.For(loan.product), chunk));
       }
       EodProgress done = run;
       done.last_loan_id = ids[last - 1];

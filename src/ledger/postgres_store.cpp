@@ -81,10 +81,15 @@ constexpr const char* kLoanColumns =
     "product, method, principal_fen, term_months, interest_annual_bps, flat_fee_annual_bps, upfront_fee_fen, "
     "merchant_discount_fen, rounding, start_date, apr_irr_bps, status, customer_credit_fen, customer_id, "
     "credit_line_id";
-constexpr const char* kLoadLoanSql =
-    "SELECT product, method, principal_fen, term_months, interest_annual_bps, flat_fee_annual_bps, "
-    "upfront_fee_fen, merchant_discount_fen, rounding, start_date, apr_irr_bps, status, customer_credit_fen, "
-    "customer_id, credit_line_id FROM loans WHERE id = $1";
+const std::string kLoadLoanSql = std::string("SELECT ") + kLoanColumns + " FROM loans WHERE id = $1";
+// A chunk of loans: their columns then the id.
+const std::string kLoadLoansSql =
+    std::string("SELECT ") + kLoanColumns + ", id FROM loans WHERE id = ANY($1::bigint[]) ORDER BY id";
+constexpr const char* kInstallmentColumns =
+    "number, due_date, principal_fen, interest_fen, fee_fen, installment_fen, remaining_principal_fen, "
+    "interest_recognised_fen, fee_recognised_fen, penalty_charged_fen, principal_paid_fen, "
+    "interest_paid_fen, "
+    "fee_paid_fen, penalty_paid_fen";
 constexpr const char* kLoadCreditLineSql =
     "SELECT customer_id, product, limit_fen, status, opened FROM credit_lines WHERE id = $1";
 constexpr const char* kUpdateLoanSql = "UPDATE loans SET status = $2, customer_credit_fen = $3 WHERE id = $1";
@@ -106,13 +111,16 @@ const std::pair<const char*, std::string> kStatements[] = {
      "$8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[], "
      "$15::bigint[], $16::boolean[])"},
     {"load_loan", kLoadLoanSql},
-    {"load_loan_locked", std::string(kLoadLoanSql) + " FOR UPDATE"},
+    {"load_loan_locked", kLoadLoanSql + " FOR UPDATE"},
+    {"load_loans", kLoadLoansSql},
+    {"load_loans_locked", kLoadLoansSql + " FOR UPDATE"},
     {"load_installments",
-     "SELECT number, due_date, principal_fen, interest_fen, fee_fen, installment_fen, "
-     "remaining_principal_fen, "
-     "interest_recognised_fen, fee_recognised_fen, penalty_charged_fen, principal_paid_fen, "
-     "interest_paid_fen, "
-     "fee_paid_fen, penalty_paid_fen FROM installments WHERE loan_id = $1 ORDER BY number"},
+     std::string("SELECT ") + kInstallmentColumns + " FROM installments WHERE loan_id = $1 ORDER BY number"},
+    {"load_installments_of", std::string("SELECT ") + kInstallmentColumns +
+                                 ", loan_id FROM installments WHERE loan_id = ANY($1::bigint[]) "
+                                 "ORDER BY loan_id, number"},
+    {"load_agings",
+     "SELECT loan_id, business_date, dpd_days, bucket FROM loan_aging WHERE loan_id = ANY($1::bigint[])"},
     {"update_loan", kUpdateLoanSql},
     {"update_installments",
      "UPDATE installments i SET interest_recognised_fen = u.interest_recognised_fen, "
@@ -297,6 +305,39 @@ std::vector<std::string> Columns(const std::vector<std::vector<int64_t>>& rows, 
   return columns;
 }
 
+// A loan from the columns of kLoanColumns at the start of `row`.
+Result<LoanRecord> LoanOfRow(const pqxx::row& row, int64_t id) {
+  LoanRecord loan;
+  loan.id = id;
+  loan.product = row[0].c_str();
+  lending::LoanTerms& terms = loan.terms;
+  CREDO_ASSIGN_OR_RETURN(terms.method, lending::ParseRepaymentMethod(row[1].c_str()));
+  terms.principal_fen = row[2].as<int64_t>();
+  terms.term_months = row[3].as<int>();
+  terms.interest_annual_bps = row[4].as<int64_t>();
+  terms.flat_fee_annual_bps = row[5].as<int64_t>();
+  terms.upfront_fee_fen = row[6].as<int64_t>();
+  terms.merchant_discount_fen = row[7].as<int64_t>();
+  CREDO_ASSIGN_OR_RETURN(terms.rounding, lending::ParseRoundingMode(row[8].c_str()));
+  CREDO_ASSIGN_OR_RETURN(terms.start, DateOf(row[9]));
+  loan.apr_irr_bps = row[10].as<int64_t>();
+  CREDO_ASSIGN_OR_RETURN(loan.status, ParseLoanStatus(row[11].c_str()));
+  loan.customer_credit_fen = row[12].as<int64_t>();
+  loan.customer_id = row[13].c_str();
+  loan.credit_line_id = row[14].as<int64_t>();
+  return loan;
+}
+
+// An installment from the columns of kInstallmentColumns at the start of `row`.
+Result<LoanInstallment> InstallmentOfRow(const pqxx::row& row) {
+  LoanInstallment i;
+  i.plan.number = row[0].as<int>();
+  CREDO_ASSIGN_OR_RETURN(i.plan.due_date, DateOf(row[1]));
+  const std::array<int64_t*, 12> amounts = StoredAmounts(i);
+  for (size_t k = 0; k < amounts.size(); ++k) *amounts[k] = row[static_cast<int>(k) + 2].as<int64_t>();
+  return i;
+}
+
 class PostgresStore final : public LedgerStore {
  public:
   PostgresStore(std::unique_ptr<pqxx::connection> connection, ServerAddress address)
@@ -389,35 +430,32 @@ class PostgresStore final : public LedgerStore {
     return Run([&](pqxx::transaction_base& t) -> Result<std::optional<LoanRecord>> {
       const pqxx::result r = t.exec_prepared(InTransaction() ? "load_loan_locked" : "load_loan", id);
       if (r.empty()) return std::optional<LoanRecord>();
-      const pqxx::row row = r[0];
-      LoanRecord loan;
-      loan.id = id;
-      loan.product = row[0].c_str();
-      lending::LoanTerms& terms = loan.terms;
-      CREDO_ASSIGN_OR_RETURN(terms.method, lending::ParseRepaymentMethod(row[1].c_str()));
-      terms.principal_fen = row[2].as<int64_t>();
-      terms.term_months = row[3].as<int>();
-      terms.interest_annual_bps = row[4].as<int64_t>();
-      terms.flat_fee_annual_bps = row[5].as<int64_t>();
-      terms.upfront_fee_fen = row[6].as<int64_t>();
-      terms.merchant_discount_fen = row[7].as<int64_t>();
-      CREDO_ASSIGN_OR_RETURN(terms.rounding, lending::ParseRoundingMode(row[8].c_str()));
-      CREDO_ASSIGN_OR_RETURN(terms.start, DateOf(row[9]));
-      loan.apr_irr_bps = row[10].as<int64_t>();
-      CREDO_ASSIGN_OR_RETURN(loan.status, ParseLoanStatus(row[11].c_str()));
-      loan.customer_credit_fen = row[12].as<int64_t>();
-      loan.customer_id = row[13].c_str();
-      loan.credit_line_id = row[14].as<int64_t>();
-      for (const pqxx::row& i_row : t.exec_prepared("load_installments", id)) {
-        LoanInstallment i;
-        i.plan.number = i_row[0].as<int>();
-        CREDO_ASSIGN_OR_RETURN(i.plan.due_date, DateOf(i_row[1]));
-        const std::array<int64_t*, 12> amounts = StoredAmounts(i);
-        for (size_t k = 0; k < amounts.size(); ++k)
-          *amounts[k] = i_row[static_cast<int>(k) + 2].as<int64_t>();
+      CREDO_ASSIGN_OR_RETURN(LoanRecord loan, LoanOfRow(r[0], id));
+      for (const pqxx::row& row : t.exec_prepared("load_installments", id)) {
+        CREDO_ASSIGN_OR_RETURN(LoanInstallment i, InstallmentOfRow(row));
         loan.installments.push_back(i);
       }
       return std::optional<LoanRecord>(std::move(loan));
+    });
+  }
+
+  Result<std::vector<LoanRecord>> LoadLoans(const std::vector<int64_t>& ids) override {
+    return Run([&](pqxx::transaction_base& t) -> Result<std::vector<LoanRecord>> {
+      const std::string id_array = IntArray(ids);
+      std::vector<LoanRecord> loans;
+      std::map<int64_t, size_t> index;
+      for (const pqxx::row& row :
+           t.exec_prepared(InTransaction() ? "load_loans_locked" : "load_loans", id_array)) {
+        const int64_t id = row[15].as<int64_t>();
+        CREDO_ASSIGN_OR_RETURN(LoanRecord loan, LoanOfRow(row, id));
+        index[id] = loans.size();
+        loans.push_back(std::move(loan));
+      }
+      for (const pqxx::row& row : t.exec_prepared("load_installments_of", id_array)) {
+        CREDO_ASSIGN_OR_RETURN(LoanInstallment i, InstallmentOfRow(row));
+        loans[index.at(row[14].as<int64_t>())].installments.push_back(i);
+      }
+      return loans;
     });
   }
 
@@ -605,6 +643,21 @@ class PostgresStore final : public LedgerStore {
       a.dpd_days = r[0][1].as<int>();
       a.bucket = r[0][2].c_str();
       return std::optional<LoanAging>(std::move(a));
+    });
+  }
+
+  Result<std::map<int64_t, LoanAging>> LoadAgings(const std::vector<int64_t>& ids) override {
+    return Run([&](pqxx::transaction_base& t) -> Result<std::map<int64_t, LoanAging>> {
+      std::map<int64_t, LoanAging> agings;
+      for (const pqxx::row& row : t.exec_prepared("load_agings", IntArray(ids))) {
+        LoanAging a;
+        a.loan_id = row[0].as<int64_t>();
+        CREDO_ASSIGN_OR_RETURN(a.business_date, DateOf(row[1]));
+        a.dpd_days = row[2].as<int>();
+        a.bucket = row[3].c_str();
+        agings.emplace(a.loan_id, std::move(a));
+      }
+      return agings;
     });
   }
 

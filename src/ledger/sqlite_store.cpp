@@ -251,6 +251,15 @@ class SqliteStore final : public LedgerStore {
     return std::optional<LoanRecord>(std::move(loan));
   }
 
+  Result<std::vector<LoanRecord>> LoadLoans(const std::vector<int64_t>& ids) override {
+    std::vector<LoanRecord> loans;
+    for (const int64_t id : ids) {
+      CREDO_ASSIGN_OR_RETURN(std::optional<LoanRecord> loan, LoadLoan(id));
+      if (loan) loans.push_back(std::move(*loan));
+    }
+    return loans;
+  }
+
   Status UpdateLoan(const LoanRecord& loan) override {
     CREDO_ASSIGN_OR_RETURN(sqlite3_stmt * s,
                            Cached("UPDATE loans SET status = ?, customer_credit_fen = ? WHERE id = ?"));
@@ -535,6 +544,15 @@ class SqliteStore final : public LedgerStore {
     a.bucket = ColumnText(s, 2);
     sqlite3_reset(s);
     return std::optional<LoanAging>(std::move(a));
+  }
+
+  Result<std::map<int64_t, LoanAging>> LoadAgings(const std::vector<int64_t>& ids) override {
+    std::map<int64_t, LoanAging> agings;
+    for (const int64_t id : ids) {
+      CREDO_ASSIGN_OR_RETURN(std::optional<LoanAging> aging, LoadAging(id));
+      if (aging) agings.emplace(id, std::move(*aging));
+    }
+    return agings;
   }
 
   Status SaveAging(const LoanAging& a) override {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -53,6 +54,9 @@ class LedgerStore {
   virtual Result<int64_t> InsertLoan(const LoanRecord& loan) = 0;
   // The loan `id`, or nullopt when there is none.
   virtual Result<std::optional<LoanRecord>> LoadLoan(int64_t id) = 0;
+  // The loans of `ids` (ascending) that exist, in id order: LoadLoan for a
+  // chunk of loans at once (on PostgreSQL two round trips, not two per loan).
+  virtual Result<std::vector<LoanRecord>> LoadLoans(const std::vector<int64_t>& ids) = 0;
   // Writes back a loan's status, customer credit and installments' amounts
   // (recognised and paid; the plan of each installment is kept).
   virtual Status UpdateLoan(const LoanRecord& loan) = 0;
@@ -99,6 +103,8 @@ class LedgerStore {
   virtual Status SaveEodProgress(const EodProgress& progress) = 0;
   // A loan's aging as of its last end-of-day run, or nullopt before the first.
   virtual Result<std::optional<LoanAging>> LoadAging(int64_t loan_id) = 0;
+  // The agings of those of `ids` that have one, by loan id.
+  virtual Result<std::map<int64_t, LoanAging>> LoadAgings(const std::vector<int64_t>& ids) = 0;
   virtual Status SaveAging(const LoanAging& aging) = 0;
   // How many active loans each bucket holds by their last aging ("M0" -> 980,
   // "M1" -> 12, ...; loans never aged count as "M0").
