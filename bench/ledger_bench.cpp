@@ -18,16 +18,16 @@
 // per loan, first one transaction each, then `--batch` per transaction.
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <map>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <tuple>
 #include <vector>
 
+#include "data/table.h"
 #include "ledger/ledger.h"
 #include "ledger/open_store.h"
 #include "lending/offer.h"
@@ -110,28 +110,16 @@ std::vector<BookLoan> SyntheticBook(int64_t count) {
 // Up to `count` applicants of a `credo gen` file: requested_amount (yuan),
 // requested_term_months and the bad label.
 std::vector<BookLoan> ApplicantBook(const std::string& path, int64_t count) {
-  std::ifstream in(path);
-  if (!in) Fail(Status::Io("cannot read the applicants file", path));
-  std::string line;
-  std::getline(in, line);
-  std::vector<std::string> header;
-  for (std::stringstream cells(line); std::getline(cells, header.emplace_back(), ',');) {
-  }
-  auto column = [&](const std::string& name) {
-    const auto it = std::find(header.begin(), header.end(), name);
-    if (it == header.end()) Fail(Status::Invalid("no column " + name + " (not a `credo gen` file?)", path));
-    return static_cast<size_t>(it - header.begin());
-  };
-  const size_t id = column("applicant_id"), amount = column("requested_amount"),
-               term = column("requested_term_months"), bad = column("bad");
+  data::ReadOptions options;
+  options.only_columns = {"applicant_id", "requested_amount", "requested_term_months", "bad"};
+  options.column_types = {{"applicant_id", data::ColumnType::kCategorical}};
+  options.max_rows = static_cast<size_t>(count);
+  const data::Table table = Must(data::ReadCsv(path, options));
+  const data::Column& id = table.column(0);
   std::vector<BookLoan> book;
-  while (static_cast<int64_t>(book.size()) < count && std::getline(in, line)) {
-    std::vector<std::string> cells;
-    for (std::stringstream row(line); std::getline(row, cells.emplace_back(), ',');) {
-    }
-    if (cells.size() < header.size())
-      Fail(Status::Invalid("short row " + std::to_string(book.size() + 2), path));
-    book.push_back({cells[id], std::stoll(cells[amount]) * 100, std::stoi(cells[term]), cells[bad] == "1"});
+  for (size_t row = 0; row < table.num_rows(); ++row) {
+    book.push_back({id.ValueText(row), std::llround(table.column(1).numbers[row] * 100),
+                    static_cast<int>(table.column(2).numbers[row]), table.column(3).numbers[row] == 1});
   }
   return book;
 }

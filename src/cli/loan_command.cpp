@@ -38,40 +38,6 @@ void AddScheduleCommand(CLI::App* loan, Action* action) {
   });
 }
 
-// Money as the CLI prints it: a decimal string ("2700.00").
-std::string Yuan(int64_t fen) { return FormatMoneyFen(fen); }
-
-// A loan as `credo loan show --json` prints it.
-nlohmann::json LoanJson(const ledger::LoanRecord& loan) {
-  nlohmann::json installments = nlohmann::json::array();
-  int64_t owed_fen = 0;
-  for (const ledger::LoanInstallment& i : loan.installments) {
-    owed_fen += i.owed_fen();
-    installments.push_back({{"number", i.plan.number},
-                            {"due_date", i.plan.due_date.ToString()},
-                            {"principal", Yuan(i.plan.principal_fen)},
-                            {"interest", Yuan(i.plan.interest_fen)},
-                            {"fee", Yuan(i.plan.fee_fen)},
-                            {"installment", Yuan(i.plan.installment_fen)},
-                            {"principal_paid", Yuan(i.principal_paid_fen)},
-                            {"interest_paid", Yuan(i.interest_paid_fen)},
-                            {"fee_paid", Yuan(i.fee_paid_fen)},
-                            {"penalty_paid", Yuan(i.penalty_paid_fen)},
-                            {"owed", Yuan(i.owed_fen())}});
-  }
-  return {{"loan_id", loan.id},
-          {"product", loan.product},
-          {"method", lending::RepaymentMethodName(loan.terms.method)},
-          {"principal", Yuan(loan.terms.principal_fen)},
-          {"term_months", loan.terms.term_months},
-          {"start", loan.terms.start.ToString()},
-          {"apr_irr_bps", loan.apr_irr_bps},
-          {"status", ledger::LoanStatusName(loan.status)},
-          {"owed", Yuan(owed_fen)},
-          {"customer_credit", Yuan(loan.customer_credit_fen)},
-          {"installments", installments}};
-}
-
 void AddOpenCommand(CLI::App* loan, Action* action) {
   struct Flags {
     PricingFlags pricing;
@@ -129,17 +95,7 @@ void AddRepayCommand(CLI::App* loan, Action* action) {
       return PrintFromLedger(f->loan.db, [&](ledger::Ledger& book) -> Result<nlohmann::json> {
         CREDO_ASSIGN_OR_RETURN(const ledger::RepaymentResult paid,
                                book.Repay({f->request_key, f->loan.loan_id, amount, date}));
-        const ledger::Allocation& a = paid.allocation;
-        return nlohmann::json{{"loan_id", paid.loan_id},
-                              {"entry_id", paid.entry_id},
-                              {"amount", Yuan(paid.amount_fen)},
-                              {"penalty", Yuan(a.penalty_fen)},
-                              {"fee", Yuan(a.fee_fen)},
-                              {"interest", Yuan(a.interest_fen)},
-                              {"principal", Yuan(a.principal_fen)},
-                              {"customer_credit", Yuan(a.overpayment_fen)},
-                              {"loan_closed", paid.loan_closed},
-                              {"replayed", paid.replayed}};
+        return ledger::ToJson(paid);
       });
     };
   });
@@ -280,7 +236,7 @@ void AddShowCommand(CLI::App* loan, Action* action) {
       CREDO_ASSIGN_OR_RETURN(std::unique_ptr<ledger::LedgerStore> store, ledger::OpenLedgerStore(f->db));
       Result<ledger::LoanRecord> loan = ledger::Ledger(*store).GetLoan(f->loan_id);
       if (!loan.ok()) return AtFlag(loan.status(), "--loan");
-      std::cout << LoanJson(*loan).dump(2) << "\n";
+      std::cout << ledger::LoanToJson(*loan).dump(2) << "\n";
       return Status::Ok();
     };
   });

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "core/money.h"
+#include "ledger/json_views.h"
 #include "ledger/open_store.h"
 #include "lending/offer.h"
 #include "lending/product.h"
@@ -136,12 +137,10 @@ Status PrintFromLedger(const std::string& db,
 }
 
 nlohmann::json OpenedJson(const ledger::OpenLoanResult& opened, const lending::Schedule& schedule) {
-  return {{"loan_id", opened.loan_id},
-          {"entry_id", opened.entry_id},
-          {"principal", FormatMoneyFen(schedule.terms.principal_fen)},
-          {"cash_paid", FormatMoneyFen(opened.cash_paid_fen)},
-          {"apr_irr_bps", schedule.apr_irr_bps},
-          {"replayed", opened.replayed}};
+  nlohmann::json out = ledger::ToJson(opened);
+  out["principal"] = FormatMoneyFen(schedule.terms.principal_fen);
+  out["apr_irr_bps"] = schedule.apr_irr_bps;
+  return out;
 }
 
 }  // namespace credo::cli

@@ -29,8 +29,8 @@ TEST(LedgerCliTest, OpenRepayShowCheckAndTrialBalance) {
   // Month 1: interest 2,700 × 20% / 12 = 45.00; the rest of 250.11 is principal.
   run = RunCredo("loan repay" + at + " --request-key r1 --loan 1 --amount 250.11 --date 2026-02-15", false);
   ASSERT_EQ(run.exit_code, 0) << run.out;
-  EXPECT_EQ(json::parse(run.out).at("interest"), "45.00");
-  EXPECT_EQ(json::parse(run.out).at("principal"), "205.11");
+  EXPECT_EQ(json::parse(run.out).at("allocation").at("interest"), "45.00");
+  EXPECT_EQ(json::parse(run.out).at("allocation").at("principal"), "205.11");
   run = RunCredo("loan repay" + at + " --request-key r1 --loan 1 --amount 250.11 --date 2026-02-15", false);
   EXPECT_EQ(json::parse(run.out).at("replayed"), true);
 
