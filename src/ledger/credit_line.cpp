@@ -26,10 +26,9 @@ Result<CreditLineView> ViewOf(LedgerStore& store, const CreditLineRecord& line) 
   CreditLineView view;
   view.line = line;
   CREDO_ASSIGN_OR_RETURN(view.loan_ids, store.LoansOfCreditLine(line.id));
-  for (const int64_t id : view.loan_ids) {
-    CREDO_ASSIGN_OR_RETURN(std::optional<LoanRecord> loan, store.LoadLoan(id));
-    if (loan && loan->status == LoanStatus::kActive)
-      view.outstanding_principal_fen += PrincipalOwedFen(*loan);
+  CREDO_ASSIGN_OR_RETURN(const std::vector<LoanRecord> loans, store.LoadLoans(view.loan_ids));
+  for (const LoanRecord& loan : loans) {
+    if (loan.status == LoanStatus::kActive) view.outstanding_principal_fen += PrincipalOwedFen(loan);
   }
   view.available_fen = line.status == CreditLineStatus::kActive
                            ? std::max<int64_t>(0, line.limit_fen - view.outstanding_principal_fen)

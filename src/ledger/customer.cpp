@@ -15,15 +15,15 @@ Result<CustomerDelinquency> Ledger::GetCustomerDelinquency(const std::string& cu
   if (ids.empty()) return Status::NotFound("customer '" + customer_id + "' has no loans", "customer");
   CustomerDelinquency view;
   view.customer_id = customer_id;
-  for (const int64_t id : ids) {
-    CREDO_ASSIGN_OR_RETURN(std::optional<LoanRecord> loan, store_.LoadLoan(id));
-    if (!loan) return Status::Internal("loan " + std::to_string(id) + " vanished");
-    ++view.loans;
-    if (loan->status != LoanStatus::kActive) continue;
+  CREDO_ASSIGN_OR_RETURN(const std::vector<LoanRecord> loans, store_.LoadLoans(ids));
+  CREDO_ASSIGN_OR_RETURN(const auto agings, store_.LoadAgings(ids));
+  view.loans = static_cast<int64_t>(loans.size());
+  for (const LoanRecord& loan : loans) {
+    if (loan.status != LoanStatus::kActive) continue;
     ++view.active_loans;
-    view.outstanding_principal_fen += PrincipalOwedFen(*loan);
-    CREDO_ASSIGN_OR_RETURN(const std::optional<LoanAging> aging, store_.LoadAging(id));
-    if (aging) view.dpd_days = std::max(view.dpd_days, aging->dpd_days);
+    view.outstanding_principal_fen += PrincipalOwedFen(loan);
+    const auto aging = agings.find(loan.id);
+    if (aging != agings.end()) view.dpd_days = std::max(view.dpd_days, aging->second.dpd_days);
   }
   view.bucket = BucketName(BucketOfDpd(view.dpd_days));
   return view;

@@ -45,7 +45,6 @@ Result<int64_t> CashToDisburse(const lending::Schedule& schedule) {
 }  // namespace
 
 Result<OpenLoanResult> Ledger::OpenLoan(const OpenLoanRequest& request) {
-  CREDO_RETURN_IF_ERROR(CashToDisburse(request.schedule).status());
   OpenLoanResult result;
   CREDO_RETURN_IF_ERROR(store_.Transaction([&]() -> Status {
     CREDO_ASSIGN_OR_RETURN(result, PostDisbursement(request, 0, nullptr));

@@ -195,7 +195,7 @@ struct Server::Impl {
       }
     }
     if (!reply.error_code.empty()) service->metrics().CountError(reply.error_code);
-    service->metrics().CountRequest(RouteOf(path), reply.http_status);
+    service->metrics().CountRequest(route != nullptr ? route->pattern : RouteOf(path), reply.http_status);
     MHD_Response* response =
         MHD_create_response_from_buffer(reply.body.size(), reply.body.data(), MHD_RESPMEM_MUST_COPY);
     if (response == nullptr) return MHD_NO;

@@ -224,8 +224,9 @@ TEST_F(LoanRoutesTest, UnknownAndClosedLoansAreRefused) {
   const json payment = {{"request_key", "pay-1"}, {"amount", "100.00"}, {"date", "2026-02-15"}};
   ExpectErrorAt(Post("/v1/loans/99/repayments", payment), 404, "not_found", "id");
 
-  // 4000.00 is more than everything the loan will ever owe (12 × 250.11 =
-  // 3001.32 at most): it closes the loan and the rest is customer credit.
+  // 4000.00 is more than everything the loan will ever owe (11 × 250.11 +
+  // 250.15, the last absorbing the rounding, = 3001.36): it closes the loan
+  // and the rest is customer credit.
   const std::string loan = "/v1/loans/" + OpenPlainLoan("open-1")["loan_id"].dump();
   const Answer closing =
       Post(loan + "/repayments", {{"request_key", "pay-all"}, {"amount", "4000.00"}, {"date", "2026-01-20"}});
@@ -234,9 +235,9 @@ TEST_F(LoanRoutesTest, UnknownAndClosedLoansAreRefused) {
   const Answer closed = Get(loan);
   EXPECT_EQ(closed.body["status"], "closed");
   EXPECT_EQ(closed.body["owed"]["total"], "0.00");
-  // What was paid beyond the plan is held for the borrower: 4000.00 − the plan's total.
-  const int64_t plan_fen = ColumnFen(closed.body["installments"], "installment");
-  EXPECT_EQ(closing.body["allocation"]["overpayment"], FormatMoneyFen(400000 - plan_fen));
+  // Held for the borrower: 4000.00 − 3001.36; interest is the plan's 3001.36 − 2700.00.
+  EXPECT_EQ(closing.body["allocation"]["overpayment"], "998.64");
+  EXPECT_EQ(closing.body["allocation"]["interest"], "301.36");
   ExpectErrorAt(Post(loan + "/repayments", payment), 409, "conflict", "id");
 }
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 namespace credo::sqlite {
@@ -79,6 +80,7 @@ TEST_F(SqliteConnectionTest, ReadWriteModeDoesNotCreateAFile) {
   ASSERT_FALSE(db.ok());
   EXPECT_EQ(db.status().code(), ErrorCode::kIo) << db.status().ToString();
   EXPECT_EQ(db.status().path(), path_);
+  EXPECT_FALSE(std::filesystem::exists(path_));
 }
 
 TEST_F(SqliteConnectionTest, BadSqlIsAnInternalErrorQuotingIt) {
