@@ -9,6 +9,7 @@
 #include "cli/subcommands.h"
 #include "core/money.h"
 #include "ledger/json_views.h"
+#include "lending/offer.h"
 #include "lending/product.h"
 
 namespace credo::cli {
@@ -39,10 +40,8 @@ void AddOpenCommand(CLI::App* group, Action* action) {
       CREDO_ASSIGN_OR_RETURN(const CivilDate date, ParseDateFlag(f->date, "--date"));
       Result<lending::Product> product = lending::LoadProductFile(f->product);
       if (!product.ok()) return AtFlag(product.status(), "--product");
-      if (product->max_credit_limit_fen > 0 && limit_fen > product->max_credit_limit_fen) {
-        return Status::Invalid("product '" + product->name + "' allows a limit of at most " +
-                                   FormatMoneyFen(product->max_credit_limit_fen),
-                               "--limit");
+      if (const Status fits = lending::CheckCreditLimit(*product, limit_fen); !fits.ok()) {
+        return AtFlag(fits, fits.path() == "limit" ? "--limit" : "--product");
       }
       return PrintFromLedger(f->db, [&](ledger::Ledger& book) -> Result<nlohmann::json> {
         CREDO_ASSIGN_OR_RETURN(

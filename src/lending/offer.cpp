@@ -109,4 +109,16 @@ Status CheckProductUnderCap(const Product& product) {
   return Status::Ok();
 }
 
+Status CheckCreditLimit(const Product& product, int64_t limit_fen) {
+  if (product.kind != ProductKind::kRevolvingLine) {
+    return Status::Invalid("product '" + product.name + "' is not a revolving line", "product");
+  }
+  if (limit_fen > product.max_credit_limit_fen) {
+    return Status::Invalid("product '" + product.name + "' allows a limit of at most " +
+                               FormatMoneyFen(product.max_credit_limit_fen),
+                           "limit");
+  }
+  return Status::Ok();
+}
+
 }  // namespace credo::lending

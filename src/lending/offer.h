@@ -45,6 +45,11 @@ Result<Schedule> PriceOffer(const LoanTerms& terms, int64_t apr_cap_bps);
 // which offer breaks the cap and by how much.
 Status CheckProductUnderCap(const Product& product);
 
+// Whether `product` can carry a revolving line with limit `limit_fen`: it
+// must be a revolving-line product and the limit at most its largest
+// (path "product" or "limit").
+Status CheckCreditLimit(const Product& product, int64_t limit_fen);
+
 // 1616 -> "16.16%".
 std::string FormatBpsAsPercent(int64_t bps);
 

@@ -532,13 +532,10 @@ Reply LoanService::OpenCreditLine(std::string_view text) {
     CREDO_ASSIGN_OR_RETURN(r.limit_fen, body.Money("limit"));
     CREDO_ASSIGN_OR_RETURN(r.date, body.Date("date"));
     auto product = catalogue_.find(r.product);
-    if (product == catalogue_.end() || product->second.kind != lending::ProductKind::kRevolvingLine)
-      return Status::Invalid("no revolving-line product '" + r.product + "' in the catalogue", "$.product");
-    if (r.limit_fen > product->second.max_credit_limit_fen) {
-      return Status::Invalid(
-          "the limit is above the product's largest, " + FormatMoneyFen(product->second.max_credit_limit_fen),
-          "$.limit");
-    }
+    if (product == catalogue_.end())
+      return Status::Invalid("no product '" + r.product + "' in the catalogue", "$.product");
+    if (const Status fits = lending::CheckCreditLimit(product->second, r.limit_fen); !fits.ok())
+      return Status(fits.code(), fits.message(), "$." + fits.path());
     return r;
   }();
   if (!request.ok()) return Failure(request.status());

@@ -66,6 +66,19 @@ TEST(ProductTest, LoadsTheShippedCashInstallmentAndRevolvingLine) {
   EXPECT_EQ(line.terms_months, (std::vector<int>{1, 3, 6, 12}));
 }
 
+// revolving_line.yaml's max_limit is 50000.00: a line may have that and no
+// more; a cash-loan product carries no line at all.
+TEST(ProductTest, CreditLimitsFitOnlyARevolvingLineUpToItsLargest) {
+  const Product line = Load("revolving_line.yaml");
+  EXPECT_TRUE(CheckCreditLimit(line, 5'000'000).ok());
+  const Status over = CheckCreditLimit(line, 5'000'001);
+  EXPECT_EQ(over.code(), ErrorCode::kInvalidInput);
+  EXPECT_EQ(over.path(), "limit");
+  const Status cash = CheckCreditLimit(Load("cash_installment.yaml"), 100'000);
+  EXPECT_EQ(cash.code(), ErrorCode::kInvalidInput);
+  EXPECT_EQ(cash.path(), "product");
+}
+
 TEST(ProductTest, DefaultsWhenFieldsAreLeftOut) {
   Result<Product> p = ParseProduct(CashProduct(), "p.yaml");
   ASSERT_TRUE(p.ok()) << p.status().ToString();
