@@ -253,6 +253,53 @@ TEST_F(GbdtTest, SearchIsDeterministicForASeed) {
   }
 }
 
+TEST_F(GbdtTest, SearchTriesThePortfolioRightAfterTheDefault) {
+  GbdtOptions base = FastOptions();
+  base.max_trees = 40;
+  Trials trials;
+  auto result = SearchGbdt(train_->sample(), validation_->sample(), kFeatures, base,
+                           {.time_budget_seconds = 600, .max_trials = 4}, trials.callback());
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  ASSERT_EQ(trials.reports.size(), 4u);
+  // Trials 2-4 as documented in gbdt.h: {max_depth, eta, min_child_weight, subsample, colsample_bytree,
+  // lambda}.
+  const double portfolio[3][6] = {
+      {4, 0.02, 1, 0.8, 0.5, 1}, {6, 0.02, 10, 0.8, 0.6, 1}, {3, 0.05, 5, 0.8, 0.5, 5}};
+  for (int t = 0; t < 3; ++t) {
+    const GbdtOptions& o = trials.reports[t + 1].trial_options;
+    EXPECT_EQ(o.max_depth, portfolio[t][0]) << "trial " << t + 2;
+    EXPECT_EQ(o.eta, portfolio[t][1]) << "trial " << t + 2;
+    EXPECT_EQ(o.min_child_weight, portfolio[t][2]) << "trial " << t + 2;
+    EXPECT_EQ(o.subsample, portfolio[t][3]) << "trial " << t + 2;
+    EXPECT_EQ(o.colsample_bytree, portfolio[t][4]) << "trial " << t + 2;
+    EXPECT_EQ(o.lambda, portfolio[t][5]) << "trial " << t + 2;
+    EXPECT_EQ(o.alpha, 0) << "trial " << t + 2;
+    EXPECT_EQ(o.max_trees, 40) << "trial " << t + 2;
+  }
+}
+
+TEST_F(GbdtTest, CrossValidatedSearchMovesOnlyForAGainOfAtLeastTwoThousandths) {
+  const GbdtFold folds[] = {{train_->sample(), validation_->sample()},
+                            {validation_->sample(), train_->sample()}};
+  GbdtOptions base = FastOptions();
+  base.max_trees = 40;
+  Trials trials;
+  auto result = SearchGbdtFolds(folds, kFeatures, base, {.time_budget_seconds = 600, .max_trials = 10},
+                                trials.callback());
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  ASSERT_EQ(trials.reports.size(), 10u);
+  double best = trials.reports[0].trial_validation_auc;
+  for (const GbdtSearchProgress& p : trials.reports) {
+    const double gain = p.trial_validation_auc - best;
+    if (p.best_validation_auc != best) {
+      EXPECT_EQ(p.best_validation_auc, p.trial_validation_auc) << "trial " << p.trial;
+      EXPECT_GT(gain, 0.002) << "trial " << p.trial;
+      best = p.best_validation_auc;
+    }
+  }
+  EXPECT_EQ(result->validation_auc, best);
+}
+
 TEST_F(GbdtTest, FoldsStopTogetherAtTheRoundWithTheBestMeanAuc) {
   // Two folds: the generated train and validation samples, each other's check sample.
   const GbdtFold folds[] = {{train_->sample(), validation_->sample()},
