@@ -213,8 +213,7 @@ class MatrixNode final : public NodeHandler {
     expr::EvalContext context = run.eval;
     context.dollar = &*v;
     for (size_t i = 0; i < axis.bands.size(); ++i) {
-      auto hit = axis.bands[i].Evaluate(input, context);
-      if (hit.ok() && hit->is_bool() && hit->as_bool()) return static_cast<int>(i);
+      if (axis.bands[i].Holds(input, context)) return static_cast<int>(i);
     }
     return -1;
   }

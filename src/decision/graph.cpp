@@ -205,8 +205,7 @@ class Walk {
     for (const auto& statement : node.statements) {
       bool taken = true;
       if (statement.condition) {
-        auto v = statement.condition->Evaluate(input, run.eval);
-        taken = v.ok() && v->is_bool() && v->as_bool();
+        taken = statement.condition->Holds(input, run.eval);
       }
       if (!taken) continue;
       chosen.push_back(&statement.id);

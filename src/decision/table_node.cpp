@@ -150,8 +150,7 @@ class DecisionTable final : public NodeHandler {
         context.dollar = FieldValue(c, input, run, field_values, field_failed);
         if (!context.dollar) return std::nullopt;
       }
-      auto holds = cell.expression->Evaluate(input, context);
-      if (!holds.ok() || !holds->is_bool() || !holds->as_bool()) return std::nullopt;
+      if (!cell.expression->Holds(input, context)) return std::nullopt;
     }
     Object output;
     for (size_t c = 0; c < outputs.size(); ++c) {

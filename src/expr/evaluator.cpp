@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <random>
 #include <regex>
 
@@ -61,8 +62,9 @@ Value Checked(const Node& n, std::optional<Decimal> d, const char* what) {
   return Value(*d);
 }
 
-// -1/0/1 for numbers, dates and strings; anything else cannot be ordered.
-int Order(const Node& n, const Value& a, const Value& b) {
+// -1/0/1 for numbers, dates and strings; nullopt for anything else, which
+// cannot be ordered.
+std::optional<int> TryOrder(const Value& a, const Value& b) {
   if (a.is_number() && b.is_number()) return a.as_number().Compare(b.as_number());
   if (a.is_date() && b.is_date()) {
     int64_t x = a.as_date().epoch_ms, y = b.as_date().epoch_ms;
@@ -70,6 +72,12 @@ int Order(const Node& n, const Value& a, const Value& b) {
   }
   if (a.is_string() && b.is_string())
     return a.as_string().compare(b.as_string()) < 0 ? -1 : a.as_string() == b.as_string() ? 0 : 1;
+  return std::nullopt;
+}
+
+// TryOrder, failing at `n` when the values cannot be ordered.
+int Order(const Node& n, const Value& a, const Value& b) {
+  if (std::optional<int> order = TryOrder(a, b)) return *order;
   Fail(n, std::string("cannot compare ") + a.TypeName() + " with " + b.TypeName());
 }
 
@@ -84,21 +92,28 @@ bool Equal(const Value& a, const Value& b) {
   return a == b;
 }
 
-bool ApplyComparison(const Node& n, BinaryOp op, const Value& a, const Value& b) {
+// `a op b` for a comparison operator; nullopt when an ordering operator
+// meets values that cannot be ordered.
+std::optional<bool> TryComparison(BinaryOp op, const Value& a, const Value& b) {
+  if (op == BinaryOp::kEq) return Equal(a, b);
+  if (op == BinaryOp::kNe) return !Equal(a, b);
+  const std::optional<int> order = TryOrder(a, b);
+  if (!order) return std::nullopt;
   switch (op) {
-    case BinaryOp::kEq:
-      return Equal(a, b);
-    case BinaryOp::kNe:
-      return !Equal(a, b);
     case BinaryOp::kLt:
-      return Order(n, a, b) < 0;
+      return *order < 0;
     case BinaryOp::kLe:
-      return Order(n, a, b) <= 0;
+      return *order <= 0;
     case BinaryOp::kGt:
-      return Order(n, a, b) > 0;
+      return *order > 0;
     default:
-      return Order(n, a, b) >= 0;
+      return *order >= 0;
   }
+}
+
+bool ApplyComparison(const Node& n, BinaryOp op, const Value& a, const Value& b) {
+  if (std::optional<bool> holds = TryComparison(op, a, b)) return *holds;
+  Fail(n, std::string("cannot compare ") + a.TypeName() + " with " + b.TypeName());
 }
 
 Value ApplyBinary(const Node& n, BinaryOp op, const Value& a, const Value& b) {
@@ -1181,6 +1196,53 @@ bool EvalCondition(const Node& n, Frame& f, const char* what) {
   return Truth(n, EvalRef(n, f, scratch), what);
 }
 
+// EvalCondition for a caller to whom an error means "does not hold": the
+// same result where EvalCondition returns, nullopt where it would fail on
+// values that cannot be ordered (a missing field compared with a number, the
+// usual case in decision-table cells), without the cost of an exception.
+// Other errors still throw.
+std::optional<bool> TryCondition(const Node& n, Frame& f) {
+  switch (n.kind) {
+    case NodeKind::kBinary:
+      if (n.op >= BinaryOp::kEq) {
+        Value s1, s2;
+        const Value& a = EvalRef(n.children[0], f, s1);
+        return TryComparison(n.op, a, EvalRef(n.children[1], f, s2));
+      }
+      break;
+    case NodeKind::kAnd: {
+      const std::optional<bool> left = TryCondition(n.children[0], f);
+      if (!left || !*left) return left;
+      return TryCondition(n.children[1], f);
+    }
+    case NodeKind::kOr: {
+      const std::optional<bool> left = TryCondition(n.children[0], f);
+      if (!left || *left) return left;
+      return TryCondition(n.children[1], f);
+    }
+    case NodeKind::kNot: {
+      const std::optional<bool> inner = TryCondition(n.children[0], f);
+      if (!inner) return inner;
+      return !*inner;
+    }
+    case NodeKind::kIn:
+      if (n.children[1].kind == NodeKind::kInterval) {
+        const Node& interval = n.children[1];
+        Value s1, s2, s3;
+        const Value& v = EvalRef(n.children[0], f, s1);
+        const std::optional<int> lo = TryOrder(v, EvalRef(interval.children[0], f, s2));
+        const std::optional<int> hi = TryOrder(v, EvalRef(interval.children[1], f, s3));
+        if (!lo || !hi) return std::nullopt;
+        const bool inside = (interval.a ? *lo >= 0 : *lo > 0) && (interval.b ? *hi <= 0 : *hi < 0);
+        return inside != n.a;
+      }
+      break;
+    default:
+      break;
+  }
+  return EvalCondition(n, f);
+}
+
 // Like Eval, but literals, variables, closure items and their members are
 // returned by reference instead of copied: no reference-count traffic on the
 // hot path of `field op literal`. Other nodes are evaluated into `scratch`.
@@ -1208,6 +1270,15 @@ const Value& EvalRef(const Node& n, Frame& f, Value& scratch) {
 }
 
 }  // namespace
+
+bool ProgramHolds(const Program& program, const Value& input, const EvalContext& context) {
+  if (program.assigns) {
+    const Value v = EvaluateProgram(program, input, context);
+    return v.is_bool() && v.as_bool();
+  }
+  Frame frame(input, context, nullptr);
+  return TryCondition(program.root, frame).value_or(false);
+}
 
 Value EvaluateProgram(const Program& program, const Value& input, const EvalContext& context) {
   if (program.unary) {

@@ -41,6 +41,11 @@ class CompiledExpression {
   // object holding `$`). Fails with a message naming the operation and the
   // column for type errors (`null + 1`, `'a' > 1`); a division by zero is null.
   Result<Value> Evaluate(const Value& input, const EvalContext& context) const;
+  // Whether the expression evaluates to the boolean true; an error counts as
+  // false, as for a decision-table cell or a switch condition. Cheaper than
+  // Evaluate for a comparison with a missing (null) field, which is the
+  // common error there.
+  bool Holds(const Value& input, const EvalContext& context) const;
   // The source text, as compiled.
   const std::string& text() const;
   // For a unary test that only compares `$` by equality with string, number

@@ -889,4 +889,12 @@ Result<Value> CompiledExpression::Evaluate(const Value& input, const EvalContext
   }
 }
 
+bool CompiledExpression::Holds(const Value& input, const EvalContext& context) const {
+  try {
+    return ProgramHolds(*program_, input, context);
+  } catch (const EvalError&) {
+    return false;
+  }
+}
+
 }  // namespace credo::expr

@@ -163,6 +163,10 @@ struct Program {
 struct EvalContext;
 // Evaluates a compiled program; throws EvalError (caught in expression.cpp).
 Value EvaluateProgram(const Program& program, const Value& input, const EvalContext& context);
+// Whether the program evaluates to true; false where EvaluateProgram would
+// give anything else. Values that cannot be ordered give false without an
+// exception; other errors still throw EvalError.
+bool ProgramHolds(const Program& program, const Value& input, const EvalContext& context);
 
 // A type or domain error during evaluation, with the column it happened at.
 struct EvalError {

@@ -143,6 +143,12 @@ std::string RunCase(const Case& c, bool unary) {
   Result<CompiledExpression> compiled = unary ? CompileUnary(c.expression) : CompileStandard(c.expression);
   if (!compiled.ok()) return "compile: " + compiled.status().ToString();
   Result<Value> actual = compiled->Evaluate(*input, EvalContext{kReferenceNowMs});
+  // Holds, the cells' and conditions' shortcut, must agree with Evaluate.
+  const bool holds = actual.ok() && actual->is_bool() && actual->as_bool();
+  if (compiled->Holds(*input, EvalContext{kReferenceNowMs}) != holds) {
+    return std::string("Holds() gives ") + (holds ? "false" : "true") + " where Evaluate gives " +
+           (actual.ok() ? actual->ToJson().dump() : actual.status().ToString());
+  }
   if (!actual.ok()) return "evaluate: " + actual.status().ToString();
   Value got = AsJson(*actual);
   if (got == *expected) return "";

@@ -100,6 +100,43 @@ TEST(ExpressionUnary, CellsTestDollar) {
   EXPECT_EQ(*CompileUnary("  ")->Evaluate(Input(R"({"$": null})"), {}), Value(true));
 }
 
+// Holds is true exactly when Evaluate gives true: an error anywhere in the
+// test, including a comparison that cannot be ordered, makes it false, even
+// under `not` or on one side of `or` (the error is the whole cell's).
+TEST(ExpressionUnary, HoldsIsTrueOnlyWhereEvaluateGivesTrue) {
+  const char* tests[] = {"< 18",         ">= 18",         "[18..65]", "not(< 18)", "< 18 or == null",
+                         "> 5 and < 10", "not([18..65])", "'A', 'B'", "== null",   "lower($) == 'a'"};
+  const char* dollars[] = {"null", "20", "5", "\"A\"", "\"a\"", "true", "[1]", "\"2024-01-01\""};
+  int errors = 0;
+  for (const char* test : tests) {
+    auto cell = CompileUnary(test);
+    ASSERT_TRUE(cell.ok()) << test;
+    for (const char* dollar : dollars) {
+      const Value input = Input((std::string(R"({"$": )") + dollar + "}").c_str());
+      auto v = cell->Evaluate(input, {});
+      errors += !v.ok();
+      EXPECT_EQ(cell->Holds(input, {}), v.ok() && v->is_bool() && v->as_bool())
+          << test << " with $ = " << dollar;
+    }
+  }
+  EXPECT_GT(errors, 10);  // the cases above do reach the error path
+  // Hand-stated: a missing value is not under 18, and not `not under 18` either.
+  const Value missing = Input(R"({"$": null})");
+  EXPECT_FALSE(CompileUnary("< 18")->Holds(missing, {}));
+  EXPECT_FALSE(CompileUnary("not(< 18)")->Holds(missing, {}));
+  EXPECT_FALSE(CompileUnary("< 18 or == null")->Holds(missing, {}));
+  EXPECT_TRUE(CompileUnary("== null or < 18")->Holds(missing, {}));
+  EXPECT_TRUE(CompileUnary("[18..65]")->Holds(Input(R"({"$": 65})"), {}));
+  EXPECT_FALSE(CompileUnary("[18..65)")->Holds(Input(R"({"$": 65})"), {}));
+  // A standard expression as a condition: only the bool true holds.
+  EXPECT_TRUE(CompileStandard("age >= 18")->Holds(Input(R"({"age": 30})"), {}));
+  EXPECT_FALSE(CompileStandard("age")->Holds(Input(R"({"age": 30})"), {}));
+  EXPECT_FALSE(CompileStandard("age + 1 > 5")->Holds(Input(R"({"age": null})"), {}));
+  EXPECT_FALSE(CompileStandard("not (age < 18)")->Holds(Input(R"({"age": null})"), {}));
+  EXPECT_FALSE(CompileStandard("!(age < 18)")->Holds(Input(R"({"age": null})"), {}));
+  EXPECT_TRUE(CompileStandard("!(age < 18)")->Holds(Input(R"({"age": 20})"), {}));
+}
+
 TEST(ExpressionConcurrency, OneCompiledExpressionFromTwoThreads) {
   auto compiled = CompileStandard("sum(map(filter(items, # > limit), # * 2)) + len(name)");
   ASSERT_TRUE(compiled.ok());
