@@ -625,8 +625,9 @@ Result<TrainedModel> TrainModel(const data::Table& table, const TrainingOptions&
     }
   }
   if (options.method != ModelMethod::kScorecard) {
-    // Keep a fifth of what is left for the refit and the report.
-    auto gb = TryGbdt(w, 0.8 * w.SecondsLeft() / (refit ? 1.6 : 1.0), refit);
+    // The search gets 64% of what is left; the rest is for the report and the
+    // refit, which fits one or two models where the search fitted dozens.
+    auto gb = TryGbdt(w, 0.8 * w.SecondsLeft() / 1.25, refit);
     if (!gb.ok()) {
       if (options.method == ModelMethod::kGbdt || candidates.empty()) return gb.status();
       notices.push_back("gbdt not built: " + gb.status().message());
