@@ -22,7 +22,7 @@ mkdir -p "$work/strategies"
   --out "$work/strategies/models/cash_loan" >/dev/null 2>&1
 cp examples/strategies/cash_loan_application.json "$work/strategies/"
 "$build/credo" serve --port "$port" --strategies "$work/strategies" --db "$work/decisions.db" \
-  --velocity-store "$work/velocity" >"$work/serve.log" 2>&1 &
+  --velocity-store "$work/velocity" --ledger "$work/ledger.db" >"$work/serve.log" 2>&1 &
 server=$!
 for _ in $(seq 50); do
   curl -sf "localhost:$port/healthz" >/dev/null 2>&1 && break
