@@ -206,6 +206,9 @@ Result<CompiledTrees> CompiledTrees::FromXgboostJson(std::string_view xgboost_js
     }
 
     const auto root = static_cast<int32_t>(compiled.nodes_.size());
+    const auto first_leaf = static_cast<uint32_t>(compiled.leaves_.size());
+    std::vector<int64_t> leaf_parent;  // per leaf of this tree: its parent's new index (-1: the root)
+    std::vector<int64_t> parent(order.size(), -1);
     compiled.tree_roots_.push_back(root);
     compiled.max_tree_nodes_ = std::max(compiled.max_tree_nodes_, order.size());
     std::vector<PathFeatures> paths(order.size());
@@ -224,7 +227,8 @@ Result<CompiledTrees> CompiledTrees::FromXgboostJson(std::string_view xgboost_js
                                  path + " node " + std::to_string(old));
         }
         node.shap_slot = static_cast<uint32_t>(compiled.leaves_.size());
-        compiled.leaves_.push_back(compiled.TabulateLeaf(node.value, here));
+        compiled.leaves_.push_back(compiled.AddLeaf(node.value, here));
+        leaf_parent.push_back(parent[k]);
       } else {
         node.feature = static_cast<uint32_t>(feature[old]);
         node.default_left = default_left[old] != 0;
@@ -233,6 +237,7 @@ Result<CompiledTrees> CompiledTrees::FromXgboostJson(std::string_view xgboost_js
         const auto found = std::find(here.features.begin(), here.features.end(), node.feature);
         node.shap_slot = static_cast<uint32_t>(found - here.features.begin());
         for (int64_t child : {left[old], right[old]}) {
+          parent[new_index[child]] = static_cast<int64_t>(k);
           depths[new_index[child]] = depths[k] + 1;
           PathFeatures& below = paths[new_index[child]];
           below = here;
@@ -263,30 +268,57 @@ Result<CompiledTrees> CompiledTrees::FromXgboostJson(std::string_view xgboost_js
       }
     }
     compiled.tree_mean_values_.push_back(mean[0]);
+
+    // The tree's SHAP units: sibling leaves (adjacent, as siblings are
+    // numbered side by side) in pairs when shallow, other leaves alone.
+    for (uint32_t l = 0; l < leaf_parent.size(); ++l) {
+      const uint32_t leaf = first_leaf + l;
+      const bool pair = l + 1 < leaf_parent.size() && leaf_parent[l] >= 0 &&
+                        leaf_parent[l] == leaf_parent[l + 1] &&
+                        compiled.leaves_[leaf].path_features <= kMaxTabulatedFeatures;
+      compiled.AddUnit(leaf, pair, pair ? compiled.nodes_[root + leaf_parent[l]].shap_slot : 0);
+      l += pair;
+    }
     compiled.tree_depths_.push_back(*std::max_element(depths.begin(), depths.end()));
   }
   return compiled;
 }
 
-CompiledTrees::ShapLeaf CompiledTrees::TabulateLeaf(float value, const PathFeatures& path) {
+CompiledTrees::ShapLeaf CompiledTrees::AddLeaf(float value, const PathFeatures& path) {
   ShapLeaf leaf;
   leaf.value = value;
   leaf.path_features = static_cast<uint32_t>(path.features.size());
   leaf.first_feature = static_cast<uint32_t>(leaf_features_.size());
   leaf.first_fraction = static_cast<uint32_t>(leaf_zero_fractions_.size());
-  leaf.first_share = static_cast<uint32_t>(leaf_shares_.size());
   leaf_features_.insert(leaf_features_.end(), path.features.begin(), path.features.end());
   leaf_zero_fractions_.insert(leaf_zero_fractions_.end(), path.zero_fractions.begin(),
                               path.zero_fractions.end());
-  if (leaf.path_features <= kMaxTabulatedFeatures) {
-    const uint64_t patterns = uint64_t{1} << leaf.path_features;
-    for (uint64_t agrees = 0; agrees < patterns; ++agrees) {
-      for (uint32_t i = 0; i < leaf.path_features; ++i) {
-        leaf_shares_.push_back(static_cast<float>(LeafShare(leaf, i, agrees)));
-      }
+  return leaf;
+}
+
+void CompiledTrees::AddUnit(uint32_t first_leaf, bool pair, uint32_t split_slot) {
+  const ShapLeaf& leaf = leaves_[first_leaf];
+  ShapUnit unit;
+  unit.first_leaf = first_leaf;
+  unit.path_features = leaf.path_features;
+  unit.first_feature = leaf.first_feature;
+  unit.first_share = static_cast<uint32_t>(unit_shares_.size());
+  unit.pair = pair;
+  unit.split_slot = static_cast<uint16_t>(split_slot);
+  units_.push_back(unit);
+  const uint32_t d = leaf.path_features;
+  if (d > kMaxTabulatedFeatures) return;
+  const uint64_t patterns = uint64_t{1} << d;
+  for (uint64_t row = 0; row < (pair ? 2 * patterns : patterns); ++row) {
+    const uint64_t agrees = row & (patterns - 1);
+    // The sibling agrees where the first leaf does, except on the parent's feature.
+    const uint64_t sibling_agrees = (agrees & ~(uint64_t{1} << split_slot)) | ((row >> d) << split_slot);
+    for (uint32_t i = 0; i < d; ++i) {
+      double share = LeafShare(leaf, i, agrees);
+      if (pair) share += LeafShare(leaves_[first_leaf + 1], i, sibling_agrees);
+      unit_shares_.push_back(static_cast<float>(share));
     }
   }
-  return leaf;
 }
 
 double CompiledTrees::LeafShare(const ShapLeaf& leaf, uint32_t i, uint64_t agrees) const {
@@ -377,33 +409,36 @@ void CompiledTrees::Contributions(const float* row, double* out) const {
     }
     bias += tree_mean_values_[t];
   }
-  // Pass 2: each leaf's shares, leaf after leaf, so the table is read in
+  // Pass 2: each unit's shares, unit after unit, so the tables are read in
   // increasing address order. Four sets of sums, taken in turn, keep the
   // additions to one feature from waiting on each other.
   constexpr size_t kSums = 4;
   const size_t width = num_features_ + 1;
   std::vector<double> sums(kSums * width, 0.0);
-  // The table rows are scattered over megabytes: fetch a row kAhead leaves
-  // early so its cache miss overlaps the additions of the leaves before it.
+  // The table rows are scattered over megabytes: fetch a row kAhead units
+  // early so its cache miss overlaps the additions of the units before it.
   constexpr size_t kAhead = 16;
-  const auto table_row = [&](size_t l) {
-    const ShapLeaf& leaf = leaves_[l];
-    const uint32_t d = leaf.path_features;
-    return &leaf_shares_[leaf.first_share + (leaf_agrees[l] & ((uint64_t{1} << d) - 1)) * d];
+  const auto table_row = [&](const ShapUnit& unit) {
+    const uint32_t d = unit.path_features;
+    uint64_t row = leaf_agrees[unit.first_leaf] & ((uint64_t{1} << d) - 1);
+    if (unit.pair) row |= ((leaf_agrees[unit.first_leaf + 1] >> unit.split_slot) & 1) << d;
+    return &unit_shares_[unit.first_share + row * d];
   };
-  for (size_t l = 0; l < leaves_.size(); ++l) {
-    if (l + kAhead < leaves_.size() && leaves_[l + kAhead].path_features <= kMaxTabulatedFeatures) {
-      __builtin_prefetch(table_row(l + kAhead));
+  for (size_t u = 0; u < units_.size(); ++u) {
+    if (u + kAhead < units_.size() && units_[u + kAhead].path_features <= kMaxTabulatedFeatures) {
+      __builtin_prefetch(table_row(units_[u + kAhead]));
     }
-    const ShapLeaf& leaf = leaves_[l];
-    const uint32_t d = leaf.path_features;
-    const uint32_t* features = &leaf_features_[leaf.first_feature];
-    double* sum = &sums[(l % kSums) * width];
+    const ShapUnit& unit = units_[u];
+    const uint32_t d = unit.path_features;
+    const uint32_t* features = &leaf_features_[unit.first_feature];
+    double* sum = &sums[(u % kSums) * width];
     if (d <= kMaxTabulatedFeatures) {
-      const float* shares = table_row(l);
+      const float* shares = table_row(unit);
       for (uint32_t i = 0; i < d; ++i) sum[features[i]] += shares[i];
     } else {
-      for (uint32_t i = 0; i < d; ++i) sum[features[i]] += LeafShare(leaf, i, leaf_agrees[l]);
+      for (uint32_t l = unit.first_leaf; l <= unit.first_leaf + unit.pair; ++l) {
+        for (uint32_t i = 0; i < d; ++i) sum[features[i]] += LeafShare(leaves_[l], i, leaf_agrees[l]);
+      }
     }
   }
   for (size_t f = 0; f < num_features_; ++f) {

@@ -59,9 +59,10 @@ class CompiledTrees {
   // through which of the leaf's path features the row agrees with (Fast
   // TreeSHAP v2, Yang 2021). For leaves with at most kMaxTabulatedFeatures
   // distinct features on their path, every such pattern is tabulated at
-  // load: one pass over the nodes finds each leaf's pattern, a second adds
-  // the leaves' rows of the table. Deeper leaves compute their shares while
-  // scoring. Values are computed in double and tabulated in float.
+  // load, two sibling leaves in one table: one pass over the nodes finds
+  // each leaf's pattern, a second adds the tables' rows. Deeper leaves
+  // compute their shares while scoring. Values are computed in double and
+  // tabulated in float.
   void Contributions(const float* row, double* out) const;
 
  private:
@@ -83,10 +84,23 @@ class CompiledTrees {
     uint32_t path_features = 0;   // distinct features on the root-to-leaf path (d)
     uint32_t first_feature = 0;   // the d feature indices at leaf_features_[first_feature..]
     uint32_t first_fraction = 0;  // their cover fractions at leaf_zero_fractions_[first_fraction..]
-    uint32_t first_share = 0;     // tabulated: 2^d rows of d shares at leaf_shares_[first_share..]
   };
-  // Leaves with up to this many distinct path features are tabulated: at
-  // most 2^5 x 5 floats per leaf.
+  // The leaves whose shares Contributions() reads in one step: one leaf, or
+  // two sibling leaves, whose paths split on the same d features and whose
+  // agreement patterns differ only in their parent's split. A pair's table
+  // has 2^(d+1) rows, indexed by the first leaf's pattern plus 2^d times the
+  // second leaf's bit of the parent's feature; each row holds the two leaves'
+  // d shares summed. One row read instead of two, half as many additions.
+  struct ShapUnit {
+    uint32_t first_leaf = 0;     // index in leaves_; a pair's second leaf is first_leaf + 1
+    uint32_t path_features = 0;  // d
+    uint32_t first_feature = 0;  // the d feature indices at leaf_features_[first_feature..]
+    uint32_t first_share = 0;    // tabulated: rows of d shares at unit_shares_[first_share..]
+    uint16_t pair = 0;           // 1: two sibling leaves
+    uint16_t split_slot = 0;     // a pair: the bit of the parent's split feature
+  };
+  // Units whose leaves have up to this many distinct path features are
+  // tabulated: at most 2^6 x 5 floats per unit.
   static constexpr uint32_t kMaxTabulatedFeatures = 5;
   // A path may split on at most this many distinct features (one bit each).
   static constexpr uint32_t kMaxPathFeatures = 64;
@@ -95,8 +109,11 @@ class CompiledTrees {
   struct PathFeatures;
 
   CompiledTrees() = default;
-  // Records a leaf reached by `path`, tabulating its SHAP shares if it is shallow.
-  ShapLeaf TabulateLeaf(float value, const PathFeatures& path);
+  // Records a leaf reached by `path`.
+  ShapLeaf AddLeaf(float value, const PathFeatures& path);
+  // Adds the unit of leaf `first_leaf` (and of the next leaf when `pair`,
+  // split from it on path feature `split_slot`), tabulating it if shallow.
+  void AddUnit(uint32_t first_leaf, bool pair, uint32_t split_slot);
   // The leaf's share of its `i`-th path feature's SHAP value when the row
   // agrees with the path on the features whose bits are set in `agrees`.
   double LeafShare(const ShapLeaf& leaf, uint32_t i, uint64_t agrees) const;
@@ -114,7 +131,8 @@ class CompiledTrees {
   std::vector<ShapLeaf> leaves_;
   std::vector<uint32_t> leaf_features_;
   std::vector<double> leaf_zero_fractions_;  // per leaf and path feature: product of cover ratios
-  std::vector<float> leaf_shares_;
+  std::vector<ShapUnit> units_;              // every leaf in exactly one unit, in leaf order
+  std::vector<float> unit_shares_;
   std::vector<double> shapley_weights_;  // [d][s]: s! (d - s - 1)! / d!, row d at d * (d - 1) / 2
   float base_margin_ = 0;                // logit of the model's base_score
   size_t num_features_ = 0;
