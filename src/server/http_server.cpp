@@ -22,7 +22,7 @@ constexpr const char* kPrometheusType = "text/plain; version=0.0.4";
 // Seconds an idle keep-alive connection stays open.
 constexpr unsigned kIdleTimeoutSeconds = 5;
 // Per-connection buffer for the request line, headers and read chunks.
-constexpr size_t kConnectionMemoryBytes = size_t{128} * 1024;
+constexpr size_t kConnectionMemoryBytes = size_t{32} * 1024;
 
 // A request being received: its body so far. The body of a request over
 // kMaxBodyBytes is dropped as it arrives and the request answered 413.

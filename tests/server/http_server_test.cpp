@@ -83,6 +83,21 @@ TEST_F(HttpServerTest, AnOversizedBodyIsRefusedWith413AndRecordsNothing) {
   EXPECT_EQ(ActiveVersion("cash"), 1);
 }
 
+TEST_F(HttpServerTest, ABodyManyTimesTheConnectionBufferIsDecidedInFull) {
+  // 900 KiB: under the 1 MiB limit, far over the 32 KiB each connection
+  // reads into, so the body arrives in many chunks.
+  const std::string padding(900 * 1024, 'x');
+  auto reply = client_->Post("/v1/decide/cash", R"({"score": 720, "padding": ")" + padding + "\"}",
+                             "application/json");
+  ASSERT_TRUE(reply) << httplib::to_string(reply.error());
+  ASSERT_EQ(reply->status, 200) << reply->body.substr(0, 200);
+  EXPECT_EQ(BodyOf(reply->body)["output"]["grade"], "A");
+  auto found =
+      client_->Get(("/v1/decisions/" + BodyOf(reply->body)["decision_id"].get<std::string>()).c_str());
+  ASSERT_TRUE(found);
+  EXPECT_EQ(BodyOf(found->body)["input"]["padding"].get<std::string>().size(), padding.size());
+}
+
 TEST_F(HttpServerTest, UnknownRoutesAndMethodsGetAJsonNotFound) {
   for (const char* path : {"/v2/decide/cash", "/", "/v1/decide"}) {
     auto reply = client_->Get(path);
