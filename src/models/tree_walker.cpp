@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
@@ -118,6 +119,7 @@ Result<CompiledTrees> CompiledTrees::FromXgboostJson(std::string_view xgboost_js
   CREDO_ASSIGN_OR_RETURN(const FloatJson* learner, Member(model, "learner", &FloatJson::is_object, "$"));
   CompiledTrees compiled;
   CREDO_ASSIGN_OR_RETURN(compiled.base_margin_, BaseMargin(*learner));
+  compiled.expected_margin_ = compiled.base_margin_;
   CREDO_ASSIGN_OR_RETURN(std::string num_feature, StringMember(learner->at("learner_model_param"),
                                                                "num_feature", "learner.learner_model_param"));
   compiled.num_features_ = std::strtoull(num_feature.c_str(), nullptr, 10);
@@ -208,9 +210,9 @@ Result<CompiledTrees> CompiledTrees::FromXgboostJson(std::string_view xgboost_js
     const auto root = static_cast<int32_t>(compiled.nodes_.size());
     const auto first_leaf = static_cast<uint32_t>(compiled.leaves_.size());
     std::vector<int64_t> leaf_parent;  // per leaf of this tree: its parent's new index (-1: the root)
+    std::vector<uint32_t> leaf_node;   // per leaf of this tree: its index in nodes_
     std::vector<int64_t> parent(order.size(), -1);
     compiled.tree_roots_.push_back(root);
-    compiled.max_tree_nodes_ = std::max(compiled.max_tree_nodes_, order.size());
     std::vector<PathFeatures> paths(order.size());
     std::vector<uint32_t> depths(order.size(), 0);
     for (size_t k = 0; k < order.size(); ++k) {
@@ -226,13 +228,14 @@ Result<CompiledTrees> CompiledTrees::FromXgboostJson(std::string_view xgboost_js
                                      " are supported",
                                  path + " node " + std::to_string(old));
         }
-        node.shap_slot = static_cast<uint32_t>(compiled.leaves_.size());
         compiled.leaves_.push_back(compiled.AddLeaf(node.value, here));
         leaf_parent.push_back(parent[k]);
+        leaf_node.push_back(static_cast<uint32_t>(root + k));
       } else {
         node.feature = static_cast<uint32_t>(feature[old]);
         node.default_left = default_left[old] != 0;
         node.left_child = root + new_index[left[old]];
+        compiled.splits_.push_back(static_cast<int32_t>(root + k));
         // The children's paths: this split's feature joins, or its fraction shrinks.
         const auto found = std::find(here.features.begin(), here.features.end(), node.feature);
         node.shap_slot = static_cast<uint32_t>(found - here.features.begin());
@@ -267,7 +270,7 @@ Result<CompiledTrees> CompiledTrees::FromXgboostJson(std::string_view xgboost_js
         mean[k] = (mean[l] * cover[order[l]] + mean[l + 1] * cover[order[l + 1]]) / cover[order[k]];
       }
     }
-    compiled.tree_mean_values_.push_back(mean[0]);
+    compiled.expected_margin_ += mean[0];
 
     // The tree's SHAP units: sibling leaves (adjacent, as siblings are
     // numbered side by side) in pairs when shallow, other leaves alone.
@@ -276,7 +279,7 @@ Result<CompiledTrees> CompiledTrees::FromXgboostJson(std::string_view xgboost_js
       const bool pair = l + 1 < leaf_parent.size() && leaf_parent[l] >= 0 &&
                         leaf_parent[l] == leaf_parent[l + 1] &&
                         compiled.leaves_[leaf].path_features <= kMaxTabulatedFeatures;
-      compiled.AddUnit(leaf, pair, pair ? compiled.nodes_[root + leaf_parent[l]].shap_slot : 0);
+      compiled.AddUnit(leaf, leaf_node[l], pair, pair ? compiled.nodes_[root + leaf_parent[l]].shap_slot : 0);
       l += pair;
     }
     compiled.tree_depths_.push_back(*std::max_element(depths.begin(), depths.end()));
@@ -296,10 +299,11 @@ CompiledTrees::ShapLeaf CompiledTrees::AddLeaf(float value, const PathFeatures& 
   return leaf;
 }
 
-void CompiledTrees::AddUnit(uint32_t first_leaf, bool pair, uint32_t split_slot) {
+void CompiledTrees::AddUnit(uint32_t first_leaf, uint32_t first_node, bool pair, uint32_t split_slot) {
   const ShapLeaf& leaf = leaves_[first_leaf];
   ShapUnit unit;
   unit.first_leaf = first_leaf;
+  unit.first_node = first_node;
   unit.path_features = leaf.path_features;
   unit.first_feature = leaf.first_feature;
   unit.first_share = static_cast<uint32_t>(unit_shares_.size());
@@ -384,30 +388,22 @@ double CompiledTrees::Probability(const float* row) const {
 }
 
 void CompiledTrees::Contributions(const float* row, double* out) const {
-  // Pass 1: which path features the row agrees with, per leaf. Bit j of a
+  // Pass 1: which path features the row agrees with, per node. Bit j of a
   // node's pattern is set when the row agrees with every split on path
-  // feature j from the root down to the node; parents come before children.
-  std::vector<uint64_t> patterns(max_tree_nodes_ + leaves_.size());
-  uint64_t* node_agrees = patterns.data();
-  uint64_t* leaf_agrees = node_agrees + max_tree_nodes_;
-  double bias = base_margin_;
-  for (size_t t = 0; t < tree_roots_.size(); ++t) {
-    const int32_t root = tree_roots_[t];
-    const int32_t end = t + 1 < tree_roots_.size() ? tree_roots_[t + 1] : static_cast<int32_t>(nodes_.size());
-    node_agrees[0] = ~uint64_t{0};
-    for (int32_t k = root; k < end; ++k) {
-      const Node& node = nodes_[k];
-      const uint64_t here = node_agrees[k - root];
-      if (node.left_child == kNoChild) {
-        leaf_agrees[node.shap_slot] = here;
-        continue;
-      }
-      const int32_t hot = NextNode(node, row);
-      const int32_t cold = 2 * node.left_child + 1 - hot;
-      node_agrees[hot - root] = here;
-      node_agrees[cold - root] = here & ~(uint64_t{1} << node.shap_slot);
-    }
-    bias += tree_mean_values_[t];
+  // feature j from the root down to the node. Only splits are visited, in
+  // order (parents before children): each writes its two children's.
+  const auto agrees = std::make_unique_for_overwrite<uint64_t[]>(nodes_.size());
+  for (const int32_t root : tree_roots_) agrees[root] = ~uint64_t{0};
+  for (const int32_t k : splits_) {
+    const Node& node = nodes_[k];
+    const uint64_t here = agrees[k];
+    // Both children written at fixed addresses, the split's outcome only in
+    // the values: a store whose address waited for the comparison would hold
+    // up the loads after it.
+    const uint64_t right = static_cast<uint64_t>(NextNode(node, row) - node.left_child);  // 1: goes right
+    const uint64_t bit = uint64_t{1} << node.shap_slot;
+    agrees[node.left_child] = here & ~(bit * right);
+    agrees[node.left_child + 1] = here & ~(bit * (1 - right));
   }
   // Pass 2: each unit's shares, unit after unit, so the tables are read in
   // increasing address order. Four sets of sums, taken in turn, keep the
@@ -420,8 +416,8 @@ void CompiledTrees::Contributions(const float* row, double* out) const {
   constexpr size_t kAhead = 16;
   const auto table_row = [&](const ShapUnit& unit) {
     const uint32_t d = unit.path_features;
-    uint64_t row = leaf_agrees[unit.first_leaf] & ((uint64_t{1} << d) - 1);
-    if (unit.pair) row |= ((leaf_agrees[unit.first_leaf + 1] >> unit.split_slot) & 1) << d;
+    uint64_t row = agrees[unit.first_node] & ((uint64_t{1} << d) - 1);
+    if (unit.pair) row |= ((agrees[unit.first_node + 1] >> unit.split_slot) & 1) << d;
     return &unit_shares_[unit.first_share + row * d];
   };
   for (size_t u = 0; u < units_.size(); ++u) {
@@ -436,15 +432,17 @@ void CompiledTrees::Contributions(const float* row, double* out) const {
       const float* shares = table_row(unit);
       for (uint32_t i = 0; i < d; ++i) sum[features[i]] += shares[i];
     } else {
-      for (uint32_t l = unit.first_leaf; l <= unit.first_leaf + unit.pair; ++l) {
-        for (uint32_t i = 0; i < d; ++i) sum[features[i]] += LeafShare(leaves_[l], i, leaf_agrees[l]);
+      for (uint32_t l = 0; l <= unit.pair; ++l) {
+        const uint64_t leaf_agrees = agrees[unit.first_node + l];
+        for (uint32_t i = 0; i < d; ++i)
+          sum[features[i]] += LeafShare(leaves_[unit.first_leaf + l], i, leaf_agrees);
       }
     }
   }
   for (size_t f = 0; f < num_features_; ++f) {
     out[f] = (sums[f] + sums[width + f]) + (sums[2 * width + f] + sums[3 * width + f]);
   }
-  out[num_features_] = bias;
+  out[num_features_] = expected_margin_;
 }
 
 }  // namespace credo::models

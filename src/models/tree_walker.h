@@ -74,8 +74,7 @@ class CompiledTrees {
     uint32_t feature : 31 = 0;
     uint32_t default_left : 1 = 0;
     int32_t left_child = -1;  // index into nodes_
-    // A split: the bit of its feature in the path's distinct features.
-    // A leaf: its index in leaves_.
+    // A split: the bit of its feature in the path's distinct features (0 in a leaf).
     uint32_t shap_slot = 0;
   };
   // What TreeSHAP needs of one leaf.
@@ -93,6 +92,7 @@ class CompiledTrees {
   // d shares summed. One row read instead of two, half as many additions.
   struct ShapUnit {
     uint32_t first_leaf = 0;     // index in leaves_; a pair's second leaf is first_leaf + 1
+    uint32_t first_node = 0;     // the first leaf's index in nodes_; a pair's second is first_node + 1
     uint32_t path_features = 0;  // d
     uint32_t first_feature = 0;  // the d feature indices at leaf_features_[first_feature..]
     uint32_t first_share = 0;    // tabulated: rows of d shares at unit_shares_[first_share..]
@@ -113,7 +113,7 @@ class CompiledTrees {
   ShapLeaf AddLeaf(float value, const PathFeatures& path);
   // Adds the unit of leaf `first_leaf` (and of the next leaf when `pair`,
   // split from it on path feature `split_slot`), tabulating it if shallow.
-  void AddUnit(uint32_t first_leaf, bool pair, uint32_t split_slot);
+  void AddUnit(uint32_t first_leaf, uint32_t first_node, bool pair, uint32_t split_slot);
   // The leaf's share of its `i`-th path feature's SHAP value when the row
   // agrees with the path on the features whose bits are set in `agrees`.
   double LeafShare(const ShapLeaf& leaf, uint32_t i, uint64_t agrees) const;
@@ -124,10 +124,10 @@ class CompiledTrees {
     return node.left_child + static_cast<int32_t>(!left);
   }
 
-  std::vector<Node> nodes_;               // every tree's nodes, tree after tree, parents before children
-  std::vector<int32_t> tree_roots_;       // per tree: index of its root in nodes_
-  std::vector<uint32_t> tree_depths_;     // per tree: its deepest leaf's depth (the root's is 0)
-  std::vector<double> tree_mean_values_;  // per tree: cover-weighted mean leaf (its share of the bias)
+  std::vector<Node> nodes_;            // every tree's nodes, tree after tree, parents before children
+  std::vector<int32_t> tree_roots_;    // per tree: index of its root in nodes_
+  std::vector<uint32_t> tree_depths_;  // per tree: its deepest leaf's depth (the root's is 0)
+  std::vector<int32_t> splits_;        // every split's index in nodes_, parents before children
   std::vector<ShapLeaf> leaves_;
   std::vector<uint32_t> leaf_features_;
   std::vector<double> leaf_zero_fractions_;  // per leaf and path feature: product of cover ratios
@@ -135,8 +135,9 @@ class CompiledTrees {
   std::vector<float> unit_shares_;
   std::vector<double> shapley_weights_;  // [d][s]: s! (d - s - 1)! / d!, row d at d * (d - 1) / 2
   float base_margin_ = 0;                // logit of the model's base_score
+  // The SHAP bias: base_margin_ plus each tree's cover-weighted mean leaf.
+  double expected_margin_ = 0;
   size_t num_features_ = 0;
-  size_t max_tree_nodes_ = 0;
 };
 
 }  // namespace credo::models
