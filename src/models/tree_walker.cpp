@@ -274,13 +274,13 @@ Result<CompiledTrees> CompiledTrees::FromXgboostJson(std::string_view xgboost_js
 
     // The tree's SHAP units: sibling leaves (adjacent, as siblings are
     // numbered side by side) in pairs when shallow, other leaves alone.
-    for (uint32_t l = 0; l < leaf_parent.size(); ++l) {
+    for (uint32_t l = 0; l < leaf_parent.size();) {
       const uint32_t leaf = first_leaf + l;
       const bool pair = l + 1 < leaf_parent.size() && leaf_parent[l] >= 0 &&
                         leaf_parent[l] == leaf_parent[l + 1] &&
                         compiled.leaves_[leaf].path_features <= kMaxTabulatedFeatures;
       compiled.AddUnit(leaf, leaf_node[l], pair, pair ? compiled.nodes_[root + leaf_parent[l]].shap_slot : 0);
-      l += pair;
+      l += pair ? 2 : 1;
     }
     compiled.tree_depths_.push_back(*std::max_element(depths.begin(), depths.end()));
   }
