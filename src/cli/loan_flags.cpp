@@ -21,6 +21,7 @@ Status AtFlagOfField(const Status& status, const PricingFlags& f) {
   if (field == "principal") return AtFlag(status, f.principal_flag);
   if (field == "term") return AtFlag(status, "--term");
   if (field == "rate") return AtFlag(status, "--apr-bps");
+  if (field == "method") return AtFlag(status, "--method");
   return AtFlag(status, "--product");  // fees and discounts come from the product
 }
 
@@ -65,24 +66,14 @@ Result<PricedLoan> PriceFromFlags(const PricingFlags& f) {
   }
 
   PricedLoan priced;
-  Result<lending::LoanTerms> terms = Status::Internal("unset");
-  int64_t apr_cap_bps = lending::kDefaultAprCapBps;
+  std::optional<lending::Product> product;
   if (f.product.empty()) {
     if (!request.rate_bps) return Status::Usage("--apr-bps is required without --product");
-    terms = lending::PlainTerms(method.value_or(lending::RepaymentMethod::kEqualInstallment), request);
   } else {
-    CREDO_ASSIGN_OR_RETURN(lending::Product product, lending::LoadProductFile(f.product));
-    if (method && *method != product.method) {
-      return Status::Invalid("product '" + product.name + "' repays by " +
-                                 lending::RepaymentMethodName(product.method) + ", not " + f.method,
-                             "--method");
-    }
-    terms = lending::TermsFromProduct(product, request);
-    apr_cap_bps = product.apr_cap_bps;
-    priced.product = product.name;
+    CREDO_ASSIGN_OR_RETURN(product, lending::LoadProductFile(f.product));
+    priced.product = product->name;
   }
-  if (!terms.ok()) return AtFlagOfField(terms.status(), f);
-  Result<lending::Schedule> schedule = lending::PriceOffer(*terms, apr_cap_bps);
+  Result<lending::Schedule> schedule = lending::PriceRequest(request, method, product ? &*product : nullptr);
   if (!schedule.ok()) return AtFlagOfField(schedule.status(), f);
   priced.schedule = std::move(*schedule);
   return priced;

@@ -88,6 +88,22 @@ Result<Schedule> PriceOffer(const LoanTerms& terms, int64_t apr_cap_bps) {
   return schedule;
 }
 
+Result<Schedule> PriceRequest(const OfferRequest& request, std::optional<RepaymentMethod> method,
+                              const Product* product) {
+  if (product == nullptr) {
+    CREDO_ASSIGN_OR_RETURN(LoanTerms terms,
+                           PlainTerms(method.value_or(RepaymentMethod::kEqualInstallment), request));
+    return PriceOffer(terms, kDefaultAprCapBps);
+  }
+  if (method && *method != product->method) {
+    return Status::Invalid("product '" + product->name + "' repays by " +
+                               RepaymentMethodName(product->method) + ", not " + RepaymentMethodName(*method),
+                           "method");
+  }
+  CREDO_ASSIGN_OR_RETURN(LoanTerms terms, TermsFromProduct(*product, request));
+  return PriceOffer(terms, product->apr_cap_bps);
+}
+
 Status CheckProductUnderCap(const Product& product) {
   for (int term : product.terms_months) {
     for (int64_t amount_fen : {product.min_amount_fen, product.max_amount_fen}) {

@@ -40,6 +40,14 @@ Result<LoanTerms> PlainTerms(RepaymentMethod method, const OfferRequest& request
 // IRR-based APR is above `apr_cap_bps`.
 Result<Schedule> PriceOffer(const LoanTerms& terms, int64_t apr_cap_bps);
 
+// Prices `request` as the CLI and the API take it: with `product` under its
+// cap, or without one (nullptr) as a plain monthly loan under
+// kDefaultAprCapBps, repaid by `method` (default equal-installment). A
+// method given with a product must be the product's (path "method"); other
+// paths as TermsFromProduct and PriceOffer give them.
+Result<Schedule> PriceRequest(const OfferRequest& request, std::optional<RepaymentMethod> method,
+                              const Product* product);
+
 // Checks that no offer of `product` is above its cap: every allowed term at
 // the highest rate, at the smallest and the largest amount. The message says
 // which offer breaks the cap and by how much.

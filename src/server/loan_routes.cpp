@@ -187,6 +187,8 @@ Status AtPricingField(const Status& status, PricingFields fields, bool with_prod
     path = "$.apr_bps";
   else if (field == "start")
     path = FieldPath(fields.start);
+  else if (field == "method")
+    path = "$.method";
   else
     path = with_product ? "$.product" : "$.apr_bps";
   return {status.code(), status.message(), path};
@@ -211,19 +213,7 @@ Result<lending::Schedule> Price(const Body& body, const lending::Product* produc
   if (body.Has("method")) {
     CREDO_ASSIGN_OR_RETURN(method, body.Named("method", lending::ParseRepaymentMethod));
   }
-  if (product != nullptr && method && *method != product->method) {
-    return Status::Invalid("product '" + product->name + "' repays by " +
-                               lending::RepaymentMethodName(product->method) + ", not " +
-                               lending::RepaymentMethodName(*method),
-                           "$.method");
-  }
-  Result<lending::LoanTerms> terms =
-      product != nullptr
-          ? lending::TermsFromProduct(*product, request)
-          : lending::PlainTerms(method.value_or(lending::RepaymentMethod::kEqualInstallment), request);
-  if (!terms.ok()) return AtPricingField(terms.status(), fields, product != nullptr);
-  Result<lending::Schedule> schedule =
-      lending::PriceOffer(*terms, product != nullptr ? product->apr_cap_bps : lending::kDefaultAprCapBps);
+  Result<lending::Schedule> schedule = lending::PriceRequest(request, method, product);
   if (!schedule.ok()) return AtPricingField(schedule.status(), fields, product != nullptr);
   return schedule;
 }

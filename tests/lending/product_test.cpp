@@ -199,5 +199,45 @@ TEST(OfferTest, RequestsOutsideTheProductNameTheField) {
   EXPECT_EQ(TermsFromProduct(cash, bad)->interest_annual_bps, 720);
 }
 
+TEST(OfferTest, PriceRequestTakesAPlainLoanOrAProductsOwnMethod) {
+  OfferRequest request;
+  request.principal_fen = 100'000;  // 1,000.00 over 3 months at 12% a year
+  request.term_months = 3;
+  request.rate_bps = 1200;
+  request.start = *CivilDate::Parse("2026-01-31");
+  // Without a product, equal principal: 1% a month on what is left, by hand
+  // 10.00, 6.67 and 3.33 of interest; 333.33 + 333.33 + 333.34 of principal.
+  Result<Schedule> plain = PriceRequest(request, RepaymentMethod::kEqualPrincipal, nullptr);
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  ASSERT_EQ(plain->installments.size(), 3u);
+  EXPECT_EQ(plain->installments[0].interest_fen, 1'000);
+  EXPECT_EQ(plain->installments[1].interest_fen, 667);
+  EXPECT_EQ(plain->installments[2].interest_fen, 333);
+  EXPECT_EQ(plain->installments[0].principal_fen + plain->installments[1].principal_fen +
+                plain->installments[2].principal_fen,
+            100'000);
+  // Without a method, equal installments.
+  EXPECT_EQ(PriceRequest(request, std::nullopt, nullptr)->terms.method, RepaymentMethod::kEqualInstallment);
+  // Above the default 24% cap: the rate is at fault.
+  OfferRequest dear = request;
+  dear.rate_bps = 3600;
+  EXPECT_EQ(PriceRequest(dear, std::nullopt, nullptr).status().path(), "rate");
+
+  // A product repays by its own method: naming another is refused at "method".
+  const Product cash = Load("cash_installment.yaml");
+  request.principal_fen = 270'000;
+  request.term_months = 12;
+  request.rate_bps = 1800;
+  EXPECT_TRUE(PriceRequest(request, RepaymentMethod::kEqualInstallment, &cash).ok());
+  Result<Schedule> other = PriceRequest(request, RepaymentMethod::kEqualPrincipal, &cash);
+  EXPECT_EQ(other.status().path(), "method");
+  EXPECT_NE(other.status().message().find("repays by equal-installment, not equal-principal"),
+            std::string::npos)
+      << other.status().message();
+  // The product's own checks still name their field.
+  request.term_months = 7;
+  EXPECT_EQ(PriceRequest(request, std::nullopt, &cash).status().path(), "term");
+}
+
 }  // namespace
 }  // namespace credo::lending

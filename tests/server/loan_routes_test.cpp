@@ -159,6 +159,11 @@ TEST_F(LoanRoutesTest, BadRequestsNameTheField) {
   too_much.erase("apr_bps");
   too_much["principal"] = "60000.00";
   ExpectErrorAt(Post("/v1/loans", too_much), 422, "invalid_input", "$.principal");
+  // cash_installment repays by equal installments; another method is refused at $.method.
+  json other_method = with("product", "cash_installment");
+  other_method.erase("apr_bps");
+  other_method["method"] = "equal-principal";
+  ExpectErrorAt(Post("/v1/loans", other_method), 422, "invalid_input", "$.method");
   EXPECT_EQ(Get("/v1/loans/1").status, 404);  // none of these opened a loan
 
   const std::string loan = "/v1/loans/" + OpenPlainLoan("open-1")["loan_id"].dump();
