@@ -2,11 +2,17 @@
 # Decisions per second and latency of `credo serve` under wrk on loopback:
 # keep-alive connections, the example cash-loan strategy with its scorecard,
 # every decision recorded in the SQLite audit log.
-# Usage: bench/http_bench.sh [BUILD_DIR] [SECONDS] [CONNECTIONS]
+# Usage: bench/http_bench.sh [BUILD_DIR] [SECONDS] [CONNECTIONS...]
+# Several connection counts run one after the other against the same server
+# (e.g. `bench/http_bench.sh build 15 8 16 32`): throughput against latency.
+# Besides wrk's figures it prints the server's CPU time per decision (all
+# its threads, user + system), which varies less than throughput on a
+# shared machine.
 set -euo pipefail
 build=${1:-build}
 seconds=${2:-15}
-connections=${3:-32}
+shift $(($# < 2 ? $# : 2))
+connection_counts=("${@:-32}")
 port=${CREDO_BENCH_PORT:-18080}
 work=$(mktemp -d)
 server=""
@@ -30,6 +36,17 @@ for _ in $(seq 50); do
 done
 curl -sf "localhost:$port/healthz" >/dev/null || { cat "$work/serve.log"; exit 1; }
 
-wrk -t2 -c"$connections" -d"${seconds}s" --latency -s bench/wrk_decide.lua \
-  "http://127.0.0.1:$port/v1/decide/cash_loan_application"
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; }
+decided() { curl -s "localhost:$port/metrics" | awk '/^credo_decisions_total/ {s += $2} END {print s + 0}'; }
+for connections in "${connection_counts[@]}"; do
+  echo "== $connections connections"
+  ticks_before=$(cpu_ticks)
+  decided_before=$(decided)
+  wrk -t2 -c"$connections" -d"${seconds}s" --latency -s bench/wrk_decide.lua \
+    "http://127.0.0.1:$port/v1/decide/cash_loan_application"
+  ticks=$(($(cpu_ticks) - ticks_before))
+  decisions=$(($(decided) - decided_before))
+  awk -v t="$ticks" -v d="$decisions" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN {if (d > 0) printf "server CPU per decision: %.0f us (%d decisions)\n", t / hz / d * 1e6, d}'
+done
 echo "audit: $(curl -s "localhost:$port/metrics" | grep -E '^credo_decisions_total' | awk '{s += $2} END {print s}') decisions recorded"

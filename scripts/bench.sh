@@ -68,4 +68,4 @@ echo "== one-applicant GBDT scoring, native vs XGBoost C API (300 trees)"
 "$build/bench/tree_walker_bench" --benchmark_min_time=1
 
 echo "== HTTP: credo serve under wrk, keep-alive, audit on (target >= 10,000 decisions/s, p99 < 5 ms)"
-bash bench/http_bench.sh "$build"
+bash bench/http_bench.sh "$build" 15 8 16 32
