@@ -198,6 +198,31 @@ TEST(CompiledTreesTest, WalksAHandWrittenTreeByTheSplitRule) {
   EXPECT_NEAR(contributions[1], 0.45, 1e-7);
 }
 
+TEST(CompiledTreesTest, ATreeThatIsOneLeafAddsItsValueToMarginAndBiasOnly) {
+  // The tree above, then a tree that is a single leaf of 0.1 (no split
+  // improved it): every row's margin rises by 0.1, and so does the bias;
+  // no feature's contribution changes. Row `tie` goes right: margin
+  // -0.25 + 0.1 = -0.15 = -0.3 (feature 1) + 0.15 (bias).
+  const std::string model = R"({"learner":{
+    "gradient_booster":{"name":"gbtree","model":{"trees":[{
+      "left_children":[1,-1,-1],"right_children":[2,-1,-1],"split_indices":[1,0,0],
+      "split_conditions":[2.5,0.5,-0.25],"default_left":[1,0,0],"sum_hessian":[10,4,6],
+      "split_type":[0,0,0]},{
+      "left_children":[-1],"right_children":[-1],"split_indices":[0],
+      "split_conditions":[0.1],"default_left":[0],"sum_hessian":[10],"split_type":[0]}]}},
+    "learner_model_param":{"base_score":"5E-1","num_class":"0","num_feature":"2","num_target":"1"},
+    "objective":{"name":"binary:logistic"}}})";
+  auto trees = CompiledTrees::FromXgboostJson(model);
+  ASSERT_TRUE(trees.ok()) << trees.status().ToString();
+  const float tie[2] = {std::nanf(""), 2.5f};
+  EXPECT_NEAR(trees->Margin(tie), -0.15, 1e-7);
+  double contributions[3];
+  trees->Contributions(tie, contributions);
+  EXPECT_DOUBLE_EQ(contributions[0], 0.0);
+  EXPECT_NEAR(contributions[1], -0.3, 1e-7);
+  EXPECT_NEAR(contributions[2], 0.15, 1e-7);
+}
+
 // The fixture model.json with one edit, compiled: its Status.
 Status CompileEdited(const std::function<void(json&)>& edit) {
   json model = json::parse(ReadFile(kFixtureDir + "model.json"));
