@@ -418,8 +418,8 @@ void CompiledTrees::Contributions(const float* row, double* out) const {
     const uint32_t d = unit.path_features;
     uint64_t row = agrees[unit.first_node] & ((uint64_t{1} << d) - 1);
     if (unit.pair) row |= ((agrees[unit.first_node + 1] >> unit.split_slot) & 1) << d;
-    return unit_shares_.data() + unit.first_share +
-           row * d;  // d = 0 (a one-leaf tree): may be the end; not read
+    // With d = 0 (a one-leaf tree) this may be the table's end; nothing is read there.
+    return unit_shares_.data() + unit.first_share + row * d;
   };
   for (size_t u = 0; u < units_.size(); ++u) {
     if (u + kAhead < units_.size() && units_[u + kAhead].path_features <= kMaxTabulatedFeatures) {
