@@ -908,14 +908,6 @@ Value IntervalItems(const Node& n, Frame& f) {
   return Value(std::move(out));
 }
 
-bool InInterval(const Node& n, const Value& v, Frame& f) {
-  Value s1, s2;
-  const Value& low = EvalRef(n.children[0], f, s1);
-  const Value& high = EvalRef(n.children[1], f, s2);
-  int lo = Order(n, v, low), hi = Order(n, v, high);
-  return (n.a ? lo >= 0 : lo > 0) && (n.b ? hi <= 0 : hi < 0);
-}
-
 Value Closure(const Node& n, Frame& f) {
   if (n.slot >= kMaxClosureDepth) Fail(n, "closures nested too deeply");
   const Node& source = n.children[0];
@@ -1136,30 +1128,62 @@ Value Eval(const Node& n, Frame& f) {
   return Value();
 }
 
+// Where a condition met two values that cannot be ordered.
+struct Unordered {
+  const Node* node = nullptr;
+  const char* left_type = "";
+  const char* right_type = "";
+};
+
 // Conditions (comparisons, in, and/or/not) straight to bool: decision-table
 // cells are all conditions, and this path builds no intermediate Values.
-bool EvalCondition(const Node& n, Frame& f, const char* what) {
+// Comparing values that cannot be ordered (a missing field with a number,
+// common in cells) gives nullopt and says where in `unordered`, without an
+// exception: EvalCondition turns it into the error, Holds() into false.
+// Other errors throw.
+std::optional<bool> Condition(const Node& n, Frame& f, const char* what, Unordered& unordered) {
+  const auto cannot_order = [&](const Node& at, const Value& a, const Value& b) {
+    unordered = {&at, a.TypeName(), b.TypeName()};
+    return std::nullopt;
+  };
   switch (n.kind) {
     case NodeKind::kBinary:
       if (n.op >= BinaryOp::kEq) {
         Value s1, s2;
         const Value& a = EvalRef(n.children[0], f, s1);
-        return ApplyComparison(n, n.op, a, EvalRef(n.children[1], f, s2));
+        const Value& b = EvalRef(n.children[1], f, s2);
+        if (std::optional<bool> holds = TryComparison(n.op, a, b)) return holds;
+        return cannot_order(n, a, b);
       }
       break;
-    case NodeKind::kAnd:
-      return EvalCondition(n.children[0], f, "'and'") && EvalCondition(n.children[1], f, "'and'");
-    case NodeKind::kOr:
-      return EvalCondition(n.children[0], f, "'or'") || EvalCondition(n.children[1], f, "'or'");
-    case NodeKind::kNot:
-      return !EvalCondition(n.children[0], f, "'not'");
+    case NodeKind::kAnd: {
+      const std::optional<bool> left = Condition(n.children[0], f, "'and'", unordered);
+      if (!left || !*left) return left;
+      return Condition(n.children[1], f, "'and'", unordered);
+    }
+    case NodeKind::kOr: {
+      const std::optional<bool> left = Condition(n.children[0], f, "'or'", unordered);
+      if (!left || *left) return left;
+      return Condition(n.children[1], f, "'or'", unordered);
+    }
+    case NodeKind::kNot: {
+      const std::optional<bool> inner = Condition(n.children[0], f, "'not'", unordered);
+      if (!inner) return inner;
+      return !*inner;
+    }
     case NodeKind::kIn: {
-      Value s1, s2;
+      Value s1, s2, s3;
       const Value& v = EvalRef(n.children[0], f, s1);
       const Node& set = n.children[1];
       bool found = false;
       if (set.kind == NodeKind::kInterval) {
-        found = InInterval(set, v, f);
+        const Value& low = EvalRef(set.children[0], f, s2);
+        const Value& high = EvalRef(set.children[1], f, s3);
+        const std::optional<int> lo = TryOrder(v, low);
+        if (!lo) return cannot_order(set, v, low);
+        const std::optional<int> hi = TryOrder(v, high);
+        if (!hi) return cannot_order(set, v, high);
+        found = (set.a ? *lo >= 0 : *lo > 0) && (set.b ? *hi <= 0 : *hi < 0);
       } else {
         const Value& container = EvalRef(set, f, s2);
         if (container.is_array()) {
@@ -1196,51 +1220,11 @@ bool EvalCondition(const Node& n, Frame& f, const char* what) {
   return Truth(n, EvalRef(n, f, scratch), what);
 }
 
-// EvalCondition for a caller to whom an error means "does not hold": the
-// same result where EvalCondition returns, nullopt where it would fail on
-// values that cannot be ordered (a missing field compared with a number, the
-// usual case in decision-table cells), without the cost of an exception.
-// Other errors still throw.
-std::optional<bool> TryCondition(const Node& n, Frame& f) {
-  switch (n.kind) {
-    case NodeKind::kBinary:
-      if (n.op >= BinaryOp::kEq) {
-        Value s1, s2;
-        const Value& a = EvalRef(n.children[0], f, s1);
-        return TryComparison(n.op, a, EvalRef(n.children[1], f, s2));
-      }
-      break;
-    case NodeKind::kAnd: {
-      const std::optional<bool> left = TryCondition(n.children[0], f);
-      if (!left || !*left) return left;
-      return TryCondition(n.children[1], f);
-    }
-    case NodeKind::kOr: {
-      const std::optional<bool> left = TryCondition(n.children[0], f);
-      if (!left || *left) return left;
-      return TryCondition(n.children[1], f);
-    }
-    case NodeKind::kNot: {
-      const std::optional<bool> inner = TryCondition(n.children[0], f);
-      if (!inner) return inner;
-      return !*inner;
-    }
-    case NodeKind::kIn:
-      if (n.children[1].kind == NodeKind::kInterval) {
-        const Node& interval = n.children[1];
-        Value s1, s2, s3;
-        const Value& v = EvalRef(n.children[0], f, s1);
-        const std::optional<int> lo = TryOrder(v, EvalRef(interval.children[0], f, s2));
-        const std::optional<int> hi = TryOrder(v, EvalRef(interval.children[1], f, s3));
-        if (!lo || !hi) return std::nullopt;
-        const bool inside = (interval.a ? *lo >= 0 : *lo > 0) && (interval.b ? *hi <= 0 : *hi < 0);
-        return inside != n.a;
-      }
-      break;
-    default:
-      break;
-  }
-  return EvalCondition(n, f);
+bool EvalCondition(const Node& n, Frame& f, const char* what) {
+  Unordered unordered;
+  if (std::optional<bool> holds = Condition(n, f, what, unordered)) return *holds;
+  Fail(*unordered.node,
+       std::string("cannot compare ") + unordered.left_type + " with " + unordered.right_type);
 }
 
 // Like Eval, but literals, variables, closure items and their members are
@@ -1277,7 +1261,8 @@ bool ProgramHolds(const Program& program, const Value& input, const EvalContext&
     return v.is_bool() && v.as_bool();
   }
   Frame frame(input, context, nullptr);
-  return TryCondition(program.root, frame).value_or(false);
+  Unordered unordered;
+  return Condition(program.root, frame, "condition", unordered).value_or(false);
 }
 
 Value EvaluateProgram(const Program& program, const Value& input, const EvalContext& context) {

@@ -54,7 +54,13 @@ TEST(ExpressionNull, MissingPathsReadAsNullAndArithmeticOnNullFails) {
   auto sum = Eval("1 + a", "{}");
   ASSERT_FALSE(sum.ok());
   EXPECT_EQ(sum.status().message(), "column 3: '+' expects a number, got null");
-  EXPECT_FALSE(Eval("a > 1", "{}").ok());
+  EXPECT_EQ(Eval("a > 1", "{}").status().message(), "column 3: cannot compare null with number");
+  // The column is the operator's: `<` is the 18th character.
+  EXPECT_EQ(Eval("x > 1 and not (a < 2)", R"({"x": 5})").status().message(),
+            "column 18: cannot compare null with number");
+  // In a range, the error is the range's, against the bound that failed.
+  auto range = CompileUnary("[1..5]")->Evaluate(Input(R"({"$": "three"})"), {});
+  EXPECT_EQ(range.status().message(), "column 1: cannot compare string with number");
   EXPECT_FALSE(Eval("a and true", "{}").ok());
   EXPECT_FALSE(Eval("a ? 1 : 2", "{}").ok());
   // Short-circuit: the failing side is never evaluated.
