@@ -164,7 +164,7 @@ Result<models::Scorecard> FitScorecardOn(const Workbench& w, const std::vector<s
   return card;
 }
 
-Result<MethodOutcome> TryScorecard(const Workbench& w, bool refit) {
+Result<MethodOutcome> TryScorecard(const Workbench& w) {
   const Clock::time_point t0 = Clock::now();
   Say(w.options, "scorecard: selecting variables (IV, correlation, VIF, stepwise, coefficient signs)");
   const std::vector<uint8_t> train_bads = w.TrainBads();
@@ -201,20 +201,17 @@ Result<MethodOutcome> TryScorecard(const Workbench& w, bool refit) {
   }
   out.detail = std::to_string(card.characteristics.size()) + " characteristics";
 
-  if (refit) {
-    // Same characteristics and bins; the coefficients are refitted on every row.
-    Say(w.options, "scorecard: refitting the chosen characteristics on all rows");
-    LogisticFit refit_fit;
-    auto refitted = FitScorecardOn(w, kept, w.bins, w.AllRows(), &refit_fit);
-    if (refitted.ok()) {
-      out.refitted = models::ModelArtifact::FromScorecard(std::move(refitted).value());
-      fit = refit_fit;
-      card = *out.refitted->scorecard();
-      out.detail += ", refit on all rows";
-    } else {
-      out.detail +=
-          " (refit on all rows failed: " + refitted.status().message() + "; kept the train-rows fit)";
-    }
+  // Same characteristics and bins; the coefficients are refitted on every row.
+  Say(w.options, "scorecard: refitting the chosen characteristics on all rows");
+  LogisticFit refit_fit;
+  auto refitted = FitScorecardOn(w, kept, w.bins, w.AllRows(), &refit_fit);
+  if (refitted.ok()) {
+    out.refitted = models::ModelArtifact::FromScorecard(std::move(refitted).value());
+    fit = refit_fit;
+    card = *out.refitted->scorecard();
+    out.detail += ", refit on all rows";
+  } else {
+    out.detail += " (refit on all rows failed: " + refitted.status().message() + "; kept the train-rows fit)";
   }
   // The report describes the saved scorecard: the refit when there is one.
   json coefficients = json::array();
@@ -236,7 +233,7 @@ Result<MethodOutcome> TryScorecard(const Workbench& w, bool refit) {
   return out;
 }
 
-Result<MethodOutcome> TryGbdt(const Workbench& w, double search_seconds, bool refit) {
+Result<MethodOutcome> TryGbdt(const Workbench& w, double search_seconds) {
   const Clock::time_point t0 = Clock::now();
   std::vector<std::string> names;
   std::vector<models::FeatureSpec> specs;
@@ -349,23 +346,21 @@ Result<MethodOutcome> TryGbdt(const Workbench& w, double search_seconds, bool re
                ", eta " + Fixed(o.eta, 3) +
                (cross_validate ? ", chosen by " + std::to_string(kFolds) + "-fold CV" : "");
 
-  if (refit) {
-    const std::vector<size_t> all = w.AllRows();
-    const std::vector<float> x_all = TreeInput(w.table, w.roles.features, tree_bins, all);
-    std::vector<double> y_all(all.size());
-    for (size_t r = 0; r < all.size(); ++r) y_all[r] = w.bads[r];
-    Say(w.options, "gbdt: refitting on all rows");
-    auto refitted = fit_with_settings({x_all, y_all});
-    auto artifact =
-        refitted.ok() ? models::ModelArtifact::FromXgboostJson(refitted->model_json, specs, categorical_bins)
+  const std::vector<size_t> all = w.AllRows();
+  const std::vector<float> x_all = TreeInput(w.table, w.roles.features, tree_bins, all);
+  std::vector<double> y_all(all.size());
+  for (size_t r = 0; r < all.size(); ++r) y_all[r] = w.bads[r];
+  Say(w.options, "gbdt: refitting on all rows");
+  auto refitted = fit_with_settings({x_all, y_all});
+  auto artifact = refitted.ok()
+                      ? models::ModelArtifact::FromXgboostJson(refitted->model_json, specs, categorical_bins)
                       : Result<models::ModelArtifact>(refitted.status());
-    if (artifact.ok()) {
-      out.refitted = std::move(artifact).value();
-      out.detail += ", refit on all rows with " + std::to_string(out.refitted->num_trees()) + " trees";
-      result.feature_importance_gain = refitted->feature_importance_gain;
-    } else {
-      out.detail += " (refit on all rows failed: " + artifact.status().message() + ")";
-    }
+  if (artifact.ok()) {
+    out.refitted = std::move(artifact).value();
+    out.detail += ", refit on all rows with " + std::to_string(out.refitted->num_trees()) + " trees";
+    result.feature_importance_gain = refitted->feature_importance_gain;
+  } else {
+    out.detail += " (refit on all rows failed: " + artifact.status().message() + ")";
   }
 
   double total_gain = 0;
@@ -610,12 +605,11 @@ Result<TrainedModel> TrainModel(const data::Table& table, const TrainingOptions&
   const data::Table train_rows = table.TakeRows(p.split.train);
   const data::Table valid_rows = table.TakeRows(p.split.validation);
   const Workbench w{table, options, p.bads, p.roles, p.split, bins, train_rows, valid_rows, start};
-  const bool refit = true;
 
   std::vector<MethodOutcome> candidates;
   json notices = p.roles.notices;
   if (options.method != ModelMethod::kGbdt) {
-    auto sc = TryScorecard(w, refit);
+    auto sc = TryScorecard(w);
     if (!sc.ok()) {
       if (options.method == ModelMethod::kScorecard) return sc.status();
       notices.push_back("scorecard not built: " + sc.status().message());
@@ -627,7 +621,7 @@ Result<TrainedModel> TrainModel(const data::Table& table, const TrainingOptions&
   if (options.method != ModelMethod::kScorecard) {
     // The search gets 64% of what is left; the rest is for the report and the
     // refit, which fits one or two models where the search fitted dozens.
-    auto gb = TryGbdt(w, 0.8 * w.SecondsLeft() / 1.25, refit);
+    auto gb = TryGbdt(w, 0.8 * w.SecondsLeft() / 1.25);
     if (!gb.ok()) {
       if (options.method == ModelMethod::kGbdt || candidates.empty()) return gb.status();
       notices.push_back("gbdt not built: " + gb.status().message());
