@@ -49,4 +49,4 @@ for connections in "${connection_counts[@]}"; do
   awk -v t="$ticks" -v d="$decisions" -v hz="$(getconf CLK_TCK)" \
     'BEGIN {if (d > 0) printf "server CPU per decision: %.0f us (%d decisions)\n", t / hz / d * 1e6, d}'
 done
-echo "audit: $(curl -s "localhost:$port/metrics" | grep -E '^credo_decisions_total' | awk '{s += $2} END {print s}') decisions recorded"
+echo "audit: $(decided) decisions recorded"

@@ -21,19 +21,25 @@ Result<CreditLineRecord> LoadLine(LedgerStore& store, int64_t line_id) {
   return std::move(*line);
 }
 
+// `view` showing `line` (the same line after a change of limit or status,
+// which leaves its loans as they were): what is left to draw follows.
+CreditLineView WithLine(CreditLineView view, const CreditLineRecord& line) {
+  view.line = line;
+  view.available_fen = line.status == CreditLineStatus::kActive
+                           ? std::max<int64_t>(0, line.limit_fen - view.outstanding_principal_fen)
+                           : 0;
+  return view;
+}
+
 // `line` with its loans, what they owe in principal and what is left to draw.
 Result<CreditLineView> ViewOf(LedgerStore& store, const CreditLineRecord& line) {
   CreditLineView view;
-  view.line = line;
   CREDO_ASSIGN_OR_RETURN(view.loan_ids, store.LoansOfCreditLine(line.id));
   CREDO_ASSIGN_OR_RETURN(const std::vector<LoanRecord> loans, store.LoadLoans(view.loan_ids));
   for (const LoanRecord& loan : loans) {
     if (loan.status == LoanStatus::kActive) view.outstanding_principal_fen += PrincipalOwedFen(loan);
   }
-  view.available_fen = line.status == CreditLineStatus::kActive
-                           ? std::max<int64_t>(0, line.limit_fen - view.outstanding_principal_fen)
-                           : 0;
-  return view;
+  return WithLine(std::move(view), line);
 }
 
 Result<CreditLineView> ViewOf(LedgerStore& store, int64_t line_id) {
@@ -44,8 +50,10 @@ Result<CreditLineView> ViewOf(LedgerStore& store, int64_t line_id) {
 // What a line request stores under its key: the line's id ({"line_id"}); a
 // replay shows the line as it is now.
 json LineIdJson(const CreditLineView& view) { return {{"line_id", view.line.id}}; }
-Result<CreditLineView> ViewOf(LedgerStore& store, const json& stored) {
-  return ViewOf(store, stored.at("line_id").get<int64_t>());
+Result<CreditLineView> Replayed(LedgerStore& store, const json& stored) {
+  CREDO_ASSIGN_OR_RETURN(CreditLineView view, ViewOf(store, stored.at("line_id").get<int64_t>()));
+  view.replayed = true;
+  return view;
 }
 
 Status CheckLimit(int64_t limit_fen, const char* path) {
@@ -104,7 +112,7 @@ Result<CreditLineView> Ledger::OpenCreditLine(const OpenCreditLineRequest& reque
       "line-open customer=" + request.customer_id + " product=" + request.product +
       " limit_fen=" + std::to_string(request.limit_fen) + " date=" + request.date.ToString();
   return PostOnce<CreditLineView>(
-      store_, request.request_key, fingerprint, [&](const json& stored) { return ViewOf(store_, stored); },
+      store_, request.request_key, fingerprint, [&](const json& stored) { return Replayed(store_, stored); },
       [&]() -> Result<CreditLineView> {
         CreditLineRecord line{
             0,           request.customer_id, request.product, request.limit_fen, CreditLineStatus::kActive,
@@ -112,7 +120,7 @@ Result<CreditLineView> Ledger::OpenCreditLine(const OpenCreditLineRequest& reque
         CREDO_ASSIGN_OR_RETURN(line.id, store_.InsertCreditLine(line));
         CREDO_RETURN_IF_ERROR(store_.InsertCreditLineEvent(
             {line.id, request.date, "opened", 0, line.limit_fen, request.request_key, ""}));
-        return ViewOf(store_, line);
+        return WithLine(CreditLineView{}, line);  // nothing drawn yet
       },
       LineIdJson);
 }
@@ -125,7 +133,7 @@ Result<CreditLineView> Ledger::ChangeCreditLimit(const LimitChangeRequest& reque
                                   " new_limit_fen=" + std::to_string(request.new_limit_fen) +
                                   " date=" + request.date.ToString() + " reason=" + request.reason;
   return PostOnce<CreditLineView>(
-      store_, request.request_key, fingerprint, [&](const json& stored) { return ViewOf(store_, stored); },
+      store_, request.request_key, fingerprint, [&](const json& stored) { return Replayed(store_, stored); },
       [&]() -> Result<CreditLineView> {
         CREDO_ASSIGN_OR_RETURN(CreditLineRecord line, LoadLine(store_, request.line_id));
         CREDO_ASSIGN_OR_RETURN(const CreditLineView before, ViewOf(store_, line));
@@ -134,7 +142,7 @@ Result<CreditLineView> Ledger::ChangeCreditLimit(const LimitChangeRequest& reque
         CREDO_RETURN_IF_ERROR(
             store_.InsertCreditLineEvent({line.id, request.date, kind, before.line.limit_fen, line.limit_fen,
                                           request.request_key, request.reason}));
-        return ViewOf(store_, line);
+        return WithLine(before, line);
       },
       LineIdJson);
 }

@@ -178,6 +178,7 @@ struct CreditLineView {
   int64_t outstanding_principal_fen = 0;  // of its active loans
   int64_t available_fen = 0;              // limit − outstanding (0 when frozen or closed, never < 0)
   std::vector<int64_t> loan_ids;
+  bool replayed = false;  // an open or a change whose request key was used before: the line as it is now
 };
 
 // A change of limit or status: kind "raise", "cut", "freeze", "unfreeze" or "close".

@@ -280,10 +280,11 @@ std::optional<Reply> RefusalOf(DecisionService& decisions, const std::string& st
   return Reply{422, body.dump(), "declined"};
 }
 
-// Whether `key` was used before: a call that then succeeds replayed it.
-bool KeyUsedBefore(ledger::LedgerStore& store, const std::string& key) {
-  Result<std::optional<ledger::StoredRequest>> found = store.FindRequest(key);
-  return found.ok() && found->has_value();
+// The end-of-day policy of every product in `catalogue`.
+ledger::EodPolicies PoliciesOf(const ProductCatalogue& catalogue) {
+  ledger::EodPolicies policies;
+  for (const auto& [name, product] : catalogue) policies.by_product[name] = ledger::PolicyOf(product);
+  return policies;
 }
 
 // The catalogue product a loan body names (nullptr for plain terms); a
@@ -322,11 +323,7 @@ Result<ledger::OpenLoanResult> DrawOnLine(ledger::Ledger& book, const ProductCat
                   "id");
   }
   CREDO_ASSIGN_OR_RETURN(lending::Schedule schedule, Price(body, &product->second, kDrawPricing));
-  Result<ledger::OpenLoanResult> drawn = book.Draw({key, line_id, std::move(schedule)});
-  // The principal of a draw is its amount.
-  if (!drawn.ok() && drawn.status().path() == "principal")
-    return Status(drawn.status().code(), drawn.status().message(), "$.amount");
-  return drawn;
+  return book.Draw({key, line_id, std::move(schedule)});
 }
 
 // GET of a loan, shown by `view`.
@@ -430,6 +427,7 @@ LoanService::LoanService(std::unique_ptr<ledger::LedgerStore> store, ProductCata
                          const LoanServiceOptions& options)
     : store_(std::move(store)),
       catalogue_(std::move(catalogue)),
+      eod_policies_(PoliciesOf(catalogue_)),
       decisions_(options.decisions),
       default_check_strategy_(options.default_check_strategy) {}
 
@@ -524,16 +522,12 @@ Reply LoanService::OpenCreditLine(std::string_view text) {
     auto product = catalogue_.find(r.product);
     if (product == catalogue_.end())
       return Status::Invalid("no product '" + r.product + "' in the catalogue", "$.product");
-    if (const Status fits = lending::CheckCreditLimit(product->second, r.limit_fen); !fits.ok())
-      return Status(fits.code(), fits.message(), "$." + fits.path());
+    CREDO_RETURN_IF_ERROR(lending::CheckCreditLimit(product->second, r.limit_fen));
     return r;
   }();
   if (!request.ok()) return Failure(request.status());
   std::lock_guard lock(mutex_);
-  const bool replayed = KeyUsedBefore(*store_, request->request_key);
-  Result<ledger::CreditLineView> line = ledger::Ledger(*store_).OpenCreditLine(*request);
-  if (!line.ok()) return Failure(line.status());
-  return Created(ledger::ToJson(*line), replayed);
+  return Posted(ledger::Ledger(*store_).OpenCreditLine(*request));
 }
 
 Reply LoanService::GetCreditLine(std::string_view id) {
@@ -559,23 +553,16 @@ Reply LoanService::ChangeCreditLimit(std::string_view id, std::string_view text)
   }();
   if (!request.ok()) return Failure(request.status());
   std::lock_guard lock(mutex_);
-  const bool replayed = KeyUsedBefore(*store_, request->request_key);
   Result<ledger::CreditLineView> line = ledger::Ledger(*store_).ChangeCreditLimit(*request);
   if (!line.ok()) return Failure(line.status());
   json answer = ledger::ToJson(*line);
-  answer["replayed"] = replayed;
+  answer["replayed"] = line->replayed;  // 200 either way: a change creates nothing
   return {200, answer.dump(), ""};
 }
 
 Reply LoanService::GetCustomerDelinquency(std::string_view customer_id) {
   std::lock_guard lock(mutex_);
-  Result<ledger::CustomerDelinquency> delinquency =
-      ledger::Ledger(*store_).GetCustomerDelinquency(std::string(customer_id));
-  if (!delinquency.ok()) {
-    const Status& s = delinquency.status();
-    return Failure(s.code() == ErrorCode::kNotFound ? Status::NotFound(s.message(), "id") : s);
-  }
-  return {200, ledger::ToJson(*delinquency).dump(), ""};
+  return Shown(ledger::Ledger(*store_).GetCustomerDelinquency(std::string(customer_id)));
 }
 
 Reply LoanService::RunEndOfDay(std::string_view text) {
@@ -583,10 +570,8 @@ Reply LoanService::RunEndOfDay(std::string_view text) {
   if (!body.ok()) return Failure(body.status());
   Result<CivilDate> date = body->Date("date");
   if (!date.ok()) return Failure(date.status());
-  ledger::EodPolicies policies;
-  for (const auto& [name, product] : catalogue_) policies.by_product[name] = ledger::PolicyOf(product);
   std::lock_guard lock(mutex_);
-  return Shown(ledger::Ledger(*store_).RunEndOfDay(*date, policies));
+  return Shown(ledger::Ledger(*store_).RunEndOfDay(*date, eod_policies_));
 }
 
 }  // namespace credo::server

@@ -22,6 +22,7 @@
 #include <string_view>
 
 #include "core/status.h"
+#include "ledger/eod.h"
 #include "ledger/store.h"
 #include "lending/product.h"
 #include "server/decision_service.h"
@@ -105,6 +106,7 @@ class LoanService {
 
   std::unique_ptr<ledger::LedgerStore> store_;
   const ProductCatalogue catalogue_;
+  const ledger::EodPolicies eod_policies_;  // each catalogue product's penalty rate, grace and day count
   DecisionService* const decisions_;
   const std::string default_check_strategy_;
   std::mutex mutex_;  // held around every use of store_
