@@ -208,10 +208,7 @@ Result<CompiledTrees> CompiledTrees::FromXgboostJson(std::string_view xgboost_js
     }
 
     const auto root = static_cast<int32_t>(compiled.nodes_.size());
-    const auto first_leaf = static_cast<uint32_t>(compiled.leaves_.size());
-    std::vector<int64_t> leaf_parent;  // per leaf of this tree: its parent's new index (-1: the root)
-    std::vector<uint32_t> leaf_node;   // per leaf of this tree: its index in nodes_
-    std::vector<int64_t> parent(order.size(), -1);
+    std::vector<uint32_t> leaf_of(order.size());  // per leaf of this tree (new index): its index in leaves_
     compiled.tree_roots_.push_back(root);
     std::vector<PathFeatures> paths(order.size());
     std::vector<uint32_t> depths(order.size(), 0);
@@ -228,9 +225,8 @@ Result<CompiledTrees> CompiledTrees::FromXgboostJson(std::string_view xgboost_js
                                      " are supported",
                                  path + " node " + std::to_string(old));
         }
+        leaf_of[k] = static_cast<uint32_t>(compiled.leaves_.size());
         compiled.leaves_.push_back(compiled.AddLeaf(node.value, here));
-        leaf_parent.push_back(parent[k]);
-        leaf_node.push_back(static_cast<uint32_t>(root + k));
       } else {
         node.feature = static_cast<uint32_t>(feature[old]);
         node.default_left = default_left[old] != 0;
@@ -240,7 +236,6 @@ Result<CompiledTrees> CompiledTrees::FromXgboostJson(std::string_view xgboost_js
         const auto found = std::find(here.features.begin(), here.features.end(), node.feature);
         node.shap_slot = static_cast<uint32_t>(found - here.features.begin());
         for (int64_t child : {left[old], right[old]}) {
-          parent[new_index[child]] = static_cast<int64_t>(k);
           depths[new_index[child]] = depths[k] + 1;
           PathFeatures& below = paths[new_index[child]];
           below = here;
@@ -272,15 +267,23 @@ Result<CompiledTrees> CompiledTrees::FromXgboostJson(std::string_view xgboost_js
     }
     compiled.expected_margin_ += mean[0];
 
-    // The tree's SHAP units: sibling leaves (adjacent, as siblings are
-    // numbered side by side) in pairs when shallow, other leaves alone.
-    for (uint32_t l = 0; l < leaf_parent.size();) {
-      const uint32_t leaf = first_leaf + l;
-      const bool pair = l + 1 < leaf_parent.size() && leaf_parent[l] >= 0 &&
-                        leaf_parent[l] == leaf_parent[l + 1] &&
-                        compiled.leaves_[leaf].path_features <= kMaxTabulatedFeatures;
-      compiled.AddUnit(leaf, leaf_node[l], pair, pair ? compiled.nodes_[root + leaf_parent[l]].shap_slot : 0);
-      l += pair ? 2 : 1;
+    // The tree's SHAP units, in leaf order: a split's two children, when
+    // both are shallow leaves, as a pair; any other leaf alone.
+    const auto is_leaf = [&](size_t k) { return compiled.nodes_[root + k].left_child == kNoChild; };
+    const auto add_alone = [&](size_t k) { compiled.AddUnit(leaf_of[k], root + k, false, 0); };
+    if (is_leaf(0)) add_alone(0);
+    for (size_t k = 0; k < order.size(); ++k) {
+      if (is_leaf(k)) continue;
+      const Node& split = compiled.nodes_[root + k];
+      const size_t left_k = split.left_child - root;
+      if (is_leaf(left_k) && is_leaf(left_k + 1) &&
+          compiled.leaves_[leaf_of[left_k]].path_features <= kMaxTabulatedFeatures) {
+        compiled.AddUnit(leaf_of[left_k], split.left_child, true, split.shap_slot);
+        continue;
+      }
+      for (size_t child : {left_k, left_k + 1}) {
+        if (is_leaf(child)) add_alone(child);
+      }
     }
     compiled.tree_depths_.push_back(*std::max_element(depths.begin(), depths.end()));
   }
@@ -433,11 +436,9 @@ void CompiledTrees::Contributions(const float* row, double* out) const {
       const float* shares = table_row(unit);
       for (uint32_t i = 0; i < d; ++i) sum[features[i]] += shares[i];
     } else {
-      for (uint32_t l = 0; l <= unit.pair; ++l) {
-        const uint64_t leaf_agrees = agrees[unit.first_node + l];
-        for (uint32_t i = 0; i < d; ++i)
-          sum[features[i]] += LeafShare(leaves_[unit.first_leaf + l], i, leaf_agrees);
-      }
+      // Deep leaves are never paired.
+      for (uint32_t i = 0; i < d; ++i)
+        sum[features[i]] += LeafShare(leaves_[unit.first_leaf], i, agrees[unit.first_node]);
     }
   }
   for (size_t f = 0; f < num_features_; ++f) {
