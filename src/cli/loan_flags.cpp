@@ -68,6 +68,7 @@ Result<PricedLoan> PriceFromFlags(const PricingFlags& f) {
   PricedLoan priced;
   std::optional<lending::Product> product;
   if (f.product.empty()) {
+    // A missing flag is a usage error (exit 1), before any pricing.
     if (!request.rate_bps) return Status::Usage("--apr-bps is required without --product");
   } else {
     CREDO_ASSIGN_OR_RETURN(product, lending::LoadProductFile(f.product));

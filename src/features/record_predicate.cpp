@@ -429,8 +429,7 @@ bool RecordPredicate::Matches(const Cell* record, const ParsedDocument& doc,
   for (const auto& [name, slot] : zen_fields_) {
     if (record[slot].kind != CellKind::kAbsent) input.emplace_back(name, CellValue(record[slot], doc));
   }
-  auto result = zen_->Evaluate(expr::Value(std::move(input)), context);
-  return result.ok() && result->is_bool() && result->as_bool();
+  return zen_->Holds(expr::Value(std::move(input)), context);
 }
 
 std::vector<std::string> ReferencedNames(std::string_view text) {

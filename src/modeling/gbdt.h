@@ -91,7 +91,7 @@ using GbdtSearchCallback = std::function<void(const GbdtSearchProgress&)>;
 // Hyper-parameter search: trial 1 is `base` itself and always runs to
 // completion, so the result is never worse on validation than `base`;
 // trials 2-4 are a fixed portfolio of settings that do well on credit data
-// (slow learning with strong row and column sampling); later trials draw
+// (slow learning, about half the columns per tree); later trials draw
 // max_depth 2-8, eta 0.02-0.3 (log-uniform), min_child_weight, subsample,
 // colsample_bytree 0.3-1, lambda and alpha at random. The other fields of
 // `base` (trees, early stopping, constraints, seed, threads) hold for every

@@ -621,7 +621,7 @@ Result<TrainedModel> TrainModel(const data::Table& table, const TrainingOptions&
   if (options.method != ModelMethod::kScorecard) {
     // The search gets 64% of what is left; the rest is for the report and the
     // refit, which fits one or two models where the search fitted dozens.
-    auto gb = TryGbdt(w, 0.8 * w.SecondsLeft() / 1.25);
+    auto gb = TryGbdt(w, 0.64 * w.SecondsLeft());
     if (!gb.ok()) {
       if (options.method == ModelMethod::kGbdt || candidates.empty()) return gb.status();
       notices.push_back("gbdt not built: " + gb.status().message());

@@ -202,8 +202,6 @@ Result<lending::Schedule> Price(const Body& body, const lending::Product* produc
   CREDO_ASSIGN_OR_RETURN(request.term_months, body.Months("term"));
   if (body.Has("apr_bps")) {
     CREDO_ASSIGN_OR_RETURN(request.rate_bps, body.Integer("apr_bps"));
-  } else if (product == nullptr) {
-    return Status::Invalid("'apr_bps' is required for a loan without a product", "$.apr_bps");
   }
   CREDO_ASSIGN_OR_RETURN(request.start, body.Date(fields.start));
   if (body.Has("rounding")) {
