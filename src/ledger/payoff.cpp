@@ -16,8 +16,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int64_t kMonthlyDenominator = 120000;  // 12 months x 10000 bps
-
 std::string PrepayFingerprint(const PrepaymentRequest& r) {
   return "prepay loan=" + std::to_string(r.loan_id) + " amount_fen=" + std::to_string(r.amount_fen) +
          " date=" + r.date.ToString() + " mode=" + PrepaymentModeName(r.mode);
@@ -162,9 +160,7 @@ Result<std::vector<lending::Installment>> Reschedule(const lending::LoanTerms& t
   int64_t outstanding_fen = remaining_fen;
   for (int j = 0; j < n && outstanding_fen > 0; ++j) {
     lending::Installment row = old_tail[j];
-    row.interest_fen =
-        lending::DivideRounded(static_cast<__int128>(outstanding_fen) * terms.interest_annual_bps,
-                               kMonthlyDenominator, terms.rounding);
+    row.interest_fen = lending::MonthlyShare(outstanding_fen, terms.interest_annual_bps, terms.rounding);
     row.principal_fen = terms.method == lending::RepaymentMethod::kEqualInstallment
                             ? first.principal_fen + first.interest_fen - row.interest_fen
                             : first.principal_fen;

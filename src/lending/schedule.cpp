@@ -13,12 +13,11 @@ namespace {
 
 constexpr int64_t kMonthlyDenominator = 120000;  // 12 months x 10000 bps
 
-// round(amount × annual_bps / 120000): a month's share of an annual rate.
+}  // namespace
+
 int64_t MonthlyShare(int64_t amount_fen, int64_t annual_bps, RoundingMode mode) {
   return DivideRounded(static_cast<__int128>(amount_fen) * annual_bps, kMonthlyDenominator, mode);
 }
-
-}  // namespace
 
 const char* RepaymentMethodName(RepaymentMethod method) {
   switch (method) {

@@ -80,6 +80,10 @@ struct Schedule {
 // at fault ("principal", "term", "rate", "fee", "upfront_fee").
 Status ValidateTerms(const LoanTerms& terms);
 
+// round(amount × annual_bps / 120000) by `mode`: a month's share of an
+// annual rate, the interest (or flat fee) of one period.
+int64_t MonthlyShare(int64_t amount_fen, int64_t annual_bps, RoundingMode mode);
+
 // Builds the schedule for `terms` (validated first).
 //
 // How each figure is computed, every rounding by terms.rounding on an exact
