@@ -132,6 +132,31 @@ int64_t OwedFen(const LoanRecord& loan) {
   return fen;
 }
 
+int64_t ReceivableFen(const LoanRecord& loan, Account account) {
+  if (account == Account::kCustomerCredit) return loan.customer_credit_fen;
+  if (loan.status == LoanStatus::kWrittenOff) return 0;
+  int64_t fen = 0;
+  for (const LoanInstallment& i : loan.installments) {
+    switch (account) {
+      case Account::kPrincipalReceivable:
+        fen += i.principal_owed_fen();
+        break;
+      case Account::kInterestReceivable:
+        fen += i.interest_recognised_fen - i.interest_paid_fen;
+        break;
+      case Account::kFeeReceivable:
+        fen += i.fee_recognised_fen - i.fee_paid_fen;
+        break;
+      case Account::kPenaltyReceivable:
+        fen += i.penalty_owed_fen();
+        break;
+      default:
+        break;
+    }
+  }
+  return fen;
+}
+
 Result<LoanRecord> LoadActiveLoan(LedgerStore& store, int64_t loan_id) {
   CREDO_ASSIGN_OR_RETURN(std::optional<LoanRecord> found, store.LoadLoan(loan_id));
   if (!found) return Status::NotFound("no loan " + std::to_string(loan_id), "loan");

@@ -114,6 +114,11 @@ nlohmann::json PaidByInstallment(const std::vector<LoanInstallment>& before,
 int64_t PrincipalOwedFen(const LoanRecord& loan);
 int64_t OwedFen(const LoanRecord& loan);
 
+// What the journal should hold on `account` for `loan`, as a normal-side
+// balance: for a receivable, what is recognised and unpaid (0 once the loan
+// is written off: it was given up); for customer_credit, the loan's credit.
+int64_t ReceivableFen(const LoanRecord& loan, Account account);
+
 // The loan `loan_id`, kNotFound naming "loan" when there is none, and
 // kConflict naming "loan" when it is not active.
 Result<LoanRecord> LoadActiveLoan(LedgerStore& store, int64_t loan_id);

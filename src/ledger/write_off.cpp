@@ -28,12 +28,10 @@ json WriteOffJson(const WriteOffResult& r) {
 Result<WriteOffResult> PostWriteOff(LedgerStore& store, const WriteOffRequest& request, LoanRecord& loan) {
   WriteOffResult result;
   result.loan_id = loan.id;
-  for (const LoanInstallment& i : loan.installments) {
-    result.principal_fen += i.principal_owed_fen();
-    result.interest_fen += i.interest_recognised_fen - i.interest_paid_fen;
-    result.fee_fen += i.fee_recognised_fen - i.fee_paid_fen;
-    result.penalty_fen += i.penalty_owed_fen();
-  }
+  result.principal_fen = ReceivableFen(loan, Account::kPrincipalReceivable);
+  result.interest_fen = ReceivableFen(loan, Account::kInterestReceivable);
+  result.fee_fen = ReceivableFen(loan, Account::kFeeReceivable);
+  result.penalty_fen = ReceivableFen(loan, Account::kPenaltyReceivable);
   JournalEntry entry{0, "write_off", loan.id, request.date, request.request_key, {}};
   AddDebit(entry, Account::kWriteOffExpense,
            result.principal_fen + result.interest_fen + result.fee_fen + result.penalty_fen);
