@@ -113,6 +113,15 @@ struct CompiledTrees::PathFeatures {
   std::vector<double> zero_fractions;
 };
 
+// One tree while its SHAP units are cut: where it starts in nodes_, and
+// per node of it (index relative to the root) the leaf's index in leaves_
+// or the number of splits in the node's subtree.
+struct CompiledTrees::TreeShape {
+  int32_t root = 0;
+  std::vector<uint32_t> leaf_of;
+  std::vector<uint32_t> splits_below;
+};
+
 Result<CompiledTrees> CompiledTrees::FromXgboostJson(std::string_view xgboost_json) {
   const FloatJson model = FloatJson::parse(xgboost_json, nullptr, /*allow_exceptions=*/false);
   if (model.is_discarded()) return Status::Invalid("not an XGBoost JSON model: the text is not JSON");
@@ -231,7 +240,6 @@ Result<CompiledTrees> CompiledTrees::FromXgboostJson(std::string_view xgboost_js
         node.feature = static_cast<uint32_t>(feature[old]);
         node.default_left = default_left[old] != 0;
         node.left_child = root + new_index[left[old]];
-        compiled.splits_.push_back(static_cast<int32_t>(root + k));
         // The children's paths: this split's feature joins, or its fraction shrinks.
         const auto found = std::find(here.features.begin(), here.features.end(), node.feature);
         node.shap_slot = static_cast<uint32_t>(found - here.features.begin());
@@ -267,26 +275,19 @@ Result<CompiledTrees> CompiledTrees::FromXgboostJson(std::string_view xgboost_js
     }
     compiled.expected_margin_ += mean[0];
 
-    // The tree's SHAP units, in leaf order: a split's two children, when
-    // both are shallow leaves, as a pair; any other leaf alone.
-    const auto is_leaf = [&](size_t k) { return compiled.nodes_[root + k].left_child == kNoChild; };
-    const auto add_alone = [&](size_t k) { compiled.AddUnit(leaf_of[k], root + k, false, 0); };
-    if (is_leaf(0)) add_alone(0);
-    for (size_t k = 0; k < order.size(); ++k) {
-      if (is_leaf(k)) continue;
-      const Node& split = compiled.nodes_[root + k];
-      const size_t left_k = split.left_child - root;
-      if (is_leaf(left_k) && is_leaf(left_k + 1) &&
-          compiled.leaves_[leaf_of[left_k]].path_features <= kMaxTabulatedFeatures) {
-        compiled.AddUnit(leaf_of[left_k], split.left_child, true, split.shap_slot);
-        continue;
-      }
-      for (size_t child : {left_k, left_k + 1}) {
-        if (is_leaf(child)) add_alone(child);
-      }
+    // The tree's SHAP units, from the root down.
+    TreeShape shape{root, std::move(leaf_of), std::vector<uint32_t>(order.size(), 0)};
+    for (size_t k = order.size(); k-- > 0;) {
+      const Node& node = compiled.nodes_[root + k];
+      if (node.left_child == kNoChild) continue;
+      const size_t l = node.left_child - root;
+      shape.splits_below[k] = 1 + shape.splits_below[l] + shape.splits_below[l + 1];
     }
+    std::vector<int32_t> ancestors;
+    compiled.AddUnits(shape, root, &ancestors);
     compiled.tree_depths_.push_back(*std::max_element(depths.begin(), depths.end()));
   }
+  compiled.GroupSplitsByFeature();
   return compiled;
 }
 
@@ -302,29 +303,119 @@ CompiledTrees::ShapLeaf CompiledTrees::AddLeaf(float value, const PathFeatures& 
   return leaf;
 }
 
-void CompiledTrees::AddUnit(uint32_t first_leaf, uint32_t first_node, bool pair, uint32_t split_slot) {
-  const ShapLeaf& leaf = leaves_[first_leaf];
-  ShapUnit unit;
-  unit.first_leaf = first_leaf;
-  unit.first_node = first_node;
-  unit.path_features = leaf.path_features;
-  unit.first_feature = leaf.first_feature;
-  unit.first_share = static_cast<uint32_t>(unit_shares_.size());
-  unit.pair = pair;
-  unit.split_slot = static_cast<uint16_t>(split_slot);
-  units_.push_back(unit);
-  const uint32_t d = leaf.path_features;
-  if (d > kMaxTabulatedFeatures) return;
-  const uint64_t patterns = uint64_t{1} << d;
-  for (uint64_t row = 0; row < (pair ? 2 * patterns : patterns); ++row) {
-    const uint64_t agrees = row & (patterns - 1);
-    // The sibling agrees where the first leaf does, except on the parent's feature.
-    const uint64_t sibling_agrees = (agrees & ~(uint64_t{1} << split_slot)) | ((row >> d) << split_slot);
-    for (uint32_t i = 0; i < d; ++i) {
-      double share = LeafShare(leaf, i, agrees);
-      if (pair) share += LeafShare(leaves_[first_leaf + 1], i, sibling_agrees);
-      unit_shares_.push_back(static_cast<float>(share));
+void CompiledTrees::GroupSplitsByFeature() {
+  for (size_t k = 0; k < nodes_.size(); ++k) {
+    if (nodes_[k].left_child != kNoChild) split_nodes_.push_back(static_cast<int32_t>(k));
+  }
+  std::stable_sort(split_nodes_.begin(), split_nodes_.end(),
+                   [&](int32_t a, int32_t b) { return nodes_[a].feature < nodes_[b].feature; });
+  feature_splits_.assign(num_features_ + 1, 0);
+  std::vector<uint32_t> position_of(nodes_.size());
+  for (size_t p = 0; p < split_nodes_.size(); ++p) {
+    const Node& split = nodes_[split_nodes_[p]];
+    split_thresholds_.push_back(split.value);
+    split_missing_right_.push_back(split.default_left ? 0 : 1);
+    ++feature_splits_[split.feature + 1];
+    position_of[split_nodes_[p]] = static_cast<uint32_t>(p);
+  }
+  for (size_t f = 0; f < num_features_; ++f) feature_splits_[f + 1] += feature_splits_[f];
+  for (uint32_t& split : unit_splits_) split = position_of[split];
+}
+
+void CompiledTrees::AddUnits(const TreeShape& tree, int32_t node, std::vector<int32_t>* ancestors) {
+  const size_t local = node - tree.root;
+  if (ancestors->size() + tree.splits_below[local] <= kMaxUnitSplits) {
+    AddTabulatedUnit(tree, node, *ancestors);
+    return;
+  }
+  if (nodes_[node].left_child == kNoChild) {
+    const ShapLeaf& leaf = leaves_[tree.leaf_of[local]];
+    ShapUnit unit;
+    unit.first_split = static_cast<uint32_t>(unit_splits_.size());
+    unit.splits = static_cast<uint32_t>(ancestors->size());
+    unit.first_column = static_cast<uint32_t>(unit_columns_.size());
+    unit.columns = leaf.path_features;
+    unit.deep_leaf = tree.leaf_of[local];
+    unit.deep_leaf_node = node;
+    unit_splits_.insert(unit_splits_.end(), ancestors->begin(), ancestors->end());  // nodes until grouped
+    unit_columns_.insert(unit_columns_.end(), leaf_features_.begin() + leaf.first_feature,
+                         leaf_features_.begin() + leaf.first_feature + leaf.path_features);
+    units_.push_back(unit);
+    return;
+  }
+  ancestors->push_back(node);
+  AddUnits(tree, nodes_[node].left_child, ancestors);
+  AddUnits(tree, nodes_[node].left_child + 1, ancestors);
+  ancestors->pop_back();
+}
+
+void CompiledTrees::AddTabulatedUnit(const TreeShape& tree, int32_t node,
+                                     const std::vector<int32_t>& ancestors) {
+  // The unit's splits (ancestors, then its own in depth-first order) and
+  // each leaf's path through them: (position among the splits, 1 if right).
+  struct UnitLeaf {
+    uint32_t leaf;
+    std::vector<std::pair<uint32_t, uint32_t>> path;
+  };
+  std::vector<int32_t> splits = ancestors;
+  std::vector<UnitLeaf> leaves;
+  std::vector<std::pair<uint32_t, uint32_t>> path;
+  for (size_t j = 0; j < ancestors.size(); ++j) {
+    const int32_t next = j + 1 < ancestors.size() ? ancestors[j + 1] : node;
+    path.emplace_back(j, static_cast<uint32_t>(next - nodes_[ancestors[j]].left_child));
+  }
+  const auto collect = [&](const auto& self, int32_t at) -> void {
+    if (nodes_[at].left_child == kNoChild) {
+      leaves.push_back({tree.leaf_of[at - tree.root], path});
+      return;
     }
+    const auto position = static_cast<uint32_t>(splits.size());
+    splits.push_back(at);
+    for (uint32_t right = 0; right < 2; ++right) {
+      path.emplace_back(position, right);
+      self(self, nodes_[at].left_child + static_cast<int32_t>(right));
+      path.pop_back();
+    }
+  };
+  collect(collect, node);
+
+  std::vector<uint32_t> columns;  // the features any of the leaves' paths split on
+  for (const UnitLeaf& unit_leaf : leaves) {
+    const ShapLeaf& leaf = leaves_[unit_leaf.leaf];
+    for (uint32_t i = 0; i < leaf.path_features; ++i) {
+      const uint32_t feature = leaf_features_[leaf.first_feature + i];
+      if (std::find(columns.begin(), columns.end(), feature) == columns.end()) columns.push_back(feature);
+    }
+  }
+  if (columns.empty()) return;  // a tree that is one leaf: it adds to the bias only
+
+  ShapUnit unit;
+  unit.first_split = static_cast<uint32_t>(unit_splits_.size());
+  unit.splits = static_cast<uint32_t>(splits.size());
+  unit.first_column = static_cast<uint32_t>(unit_columns_.size());
+  unit.columns = static_cast<uint32_t>(columns.size());
+  unit.first_share = static_cast<uint32_t>(unit_shares_.size());
+  unit_splits_.insert(unit_splits_.end(), splits.begin(), splits.end());  // nodes until grouped
+  unit_columns_.insert(unit_columns_.end(), columns.begin(), columns.end());
+  units_.push_back(unit);
+  std::vector<double> shares(columns.size());
+  for (uint64_t row = 0; row < (uint64_t{1} << splits.size()); ++row) {
+    std::fill(shares.begin(), shares.end(), 0.0);
+    for (const UnitLeaf& unit_leaf : leaves) {
+      const ShapLeaf& leaf = leaves_[unit_leaf.leaf];
+      // The leaf's path features the row disagrees with: those of the path's
+      // splits where the row's direction is not the path's.
+      uint64_t agrees = ~uint64_t{0};
+      for (const auto& [position, right] : unit_leaf.path) {
+        if (((row >> position) & 1) != right) agrees &= ~(uint64_t{1} << nodes_[splits[position]].shap_slot);
+      }
+      for (uint32_t i = 0; i < leaf.path_features; ++i) {
+        const uint32_t feature = leaf_features_[leaf.first_feature + i];
+        const size_t column = std::find(columns.begin(), columns.end(), feature) - columns.begin();
+        shares[column] += LeafShare(leaf, i, agrees);
+      }
+    }
+    for (double share : shares) unit_shares_.push_back(static_cast<float>(share));
   }
 }
 
@@ -391,55 +482,55 @@ double CompiledTrees::Probability(const float* row) const {
 }
 
 void CompiledTrees::Contributions(const float* row, double* out) const {
-  // Pass 1: which path features the row agrees with, per node. Bit j of a
-  // node's pattern is set when the row agrees with every split on path
-  // feature j from the root down to the node. Only splits are visited, in
-  // order (parents before children): each writes its two children's.
-  const auto agrees = std::make_unique_for_overwrite<uint64_t[]>(nodes_.size());
-  for (const int32_t root : tree_roots_) agrees[root] = ~uint64_t{0};
-  for (const int32_t k : splits_) {
-    const Node& node = nodes_[k];
-    const uint64_t here = agrees[k];
-    // Both children written at fixed addresses, the split's outcome only in
-    // the values: a store whose address waited for the comparison would hold
-    // up the loads after it.
-    const uint64_t right = static_cast<uint64_t>(NextNode(node, row) - node.left_child);  // 1: goes right
-    const uint64_t bit = uint64_t{1} << node.shap_slot;
-    agrees[node.left_child] = here & ~(bit * right);
-    agrees[node.left_child + 1] = here & ~(bit * (1 - right));
+  // Pass 1: the row's direction at every split (1: right), a feature's
+  // thresholds compared with its value in one run (which vectorizes).
+  const auto right = std::make_unique_for_overwrite<uint8_t[]>(split_nodes_.size());
+  for (size_t f = 0; f < num_features_; ++f) {
+    const float x = row[f];
+    const uint32_t end = feature_splits_[f + 1];
+    if (x != x) {  // NaN: missing, each split's default side
+      for (uint32_t p = feature_splits_[f]; p < end; ++p) right[p] = split_missing_right_[p];
+    } else {
+      for (uint32_t p = feature_splits_[f]; p < end; ++p) right[p] = !(x < split_thresholds_[p]);
+    }
   }
-  // Pass 2: each unit's shares, unit after unit, so the tables are read in
-  // increasing address order. Four sets of sums, taken in turn, keep the
-  // additions to one feature from waiting on each other.
+  // Pass 2: each tabulated unit's table row, fetched ahead of pass 3: the
+  // tables are scattered over megabytes.
+  const auto rows = std::make_unique_for_overwrite<const float*[]>(units_.size());
+  for (size_t u = 0; u < units_.size(); ++u) {
+    const ShapUnit& unit = units_[u];
+    if (unit.deep_leaf != kTabulated) continue;
+    const uint32_t* splits = &unit_splits_[unit.first_split];
+    uint32_t index = 0;
+    for (uint32_t j = 0; j < unit.splits; ++j) index |= uint32_t{right[splits[j]]} << j;
+    rows[u] = &unit_shares_[unit.first_share + index * unit.columns];
+    __builtin_prefetch(rows[u]);
+  }
+  // Pass 3: the rows added, unit after unit. Four sets of sums, taken in
+  // turn, keep the additions to one feature from waiting on each other.
   constexpr size_t kSums = 4;
   const size_t width = num_features_ + 1;
   std::vector<double> sums(kSums * width, 0.0);
-  // The table rows are scattered over megabytes: fetch a row kAhead units
-  // early so its cache miss overlaps the additions of the units before it.
-  constexpr size_t kAhead = 16;
-  const auto table_row = [&](const ShapUnit& unit) {
-    const uint32_t d = unit.path_features;
-    uint64_t row = agrees[unit.first_node] & ((uint64_t{1} << d) - 1);
-    if (unit.pair) row |= ((agrees[unit.first_node + 1] >> unit.split_slot) & 1) << d;
-    // With d = 0 (a one-leaf tree) this may be the table's end; nothing is read there.
-    return unit_shares_.data() + unit.first_share + row * d;
-  };
   for (size_t u = 0; u < units_.size(); ++u) {
-    if (u + kAhead < units_.size() && units_[u + kAhead].path_features <= kMaxTabulatedFeatures) {
-      __builtin_prefetch(table_row(units_[u + kAhead]));
-    }
     const ShapUnit& unit = units_[u];
-    const uint32_t d = unit.path_features;
-    const uint32_t* features = &leaf_features_[unit.first_feature];
+    const uint32_t* columns = &unit_columns_[unit.first_column];
     double* sum = &sums[(u % kSums) * width];
-    if (d <= kMaxTabulatedFeatures) {
-      const float* shares = table_row(unit);
-      for (uint32_t i = 0; i < d; ++i) sum[features[i]] += shares[i];
-    } else {
-      // Deep leaves are never paired.
-      for (uint32_t i = 0; i < d; ++i)
-        sum[features[i]] += LeafShare(leaves_[unit.first_leaf], i, agrees[unit.first_node]);
+    if (unit.deep_leaf == kTabulated) {
+      const float* shares = rows[u];
+      for (uint32_t i = 0; i < unit.columns; ++i) sum[columns[i]] += shares[i];
+      continue;
     }
+    // A deep leaf: it agrees with its path except on the features of the
+    // splits where the row turns off it.
+    const uint32_t* splits = &unit_splits_[unit.first_split];
+    uint64_t agrees = ~uint64_t{0};
+    for (uint32_t j = 0; j < unit.splits; ++j) {
+      const Node& split = nodes_[split_nodes_[splits[j]]];
+      const int32_t next = j + 1 < unit.splits ? split_nodes_[splits[j + 1]] : unit.deep_leaf_node;
+      if (split.left_child + right[splits[j]] != next) agrees &= ~(uint64_t{1} << split.shap_slot);
+    }
+    for (uint32_t i = 0; i < unit.columns; ++i)
+      sum[columns[i]] += LeafShare(leaves_[unit.deep_leaf], i, agrees);
   }
   for (size_t f = 0; f < num_features_; ++f) {
     out[f] = (sums[f] + sums[width + f]) + (sums[2 * width + f] + sums[3 * width + f]);

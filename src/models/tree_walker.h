@@ -57,12 +57,16 @@ class CompiledTrees {
   //
   // Method: a leaf's share of feature i's SHAP value depends on the row only
   // through which of the leaf's path features the row agrees with (Fast
-  // TreeSHAP v2, Yang 2021). For leaves with at most kMaxTabulatedFeatures
-  // distinct features on their path, every such pattern is tabulated at
-  // load, two sibling leaves in one table: one pass over the nodes finds
-  // each leaf's pattern, a second adds the tables' rows. Deeper leaves
-  // compute their shares while scoring. Values are computed in double and
-  // tabulated in float.
+  // TreeSHAP v2, Yang 2021), so only through the directions the row takes
+  // at the splits on the leaf's path. Each tree is cut into units: the
+  // largest subtrees whose own splits and ancestors number at most
+  // kMaxUnitSplits. A unit's leaves' shares, summed per feature, are
+  // tabulated at load for every combination of directions at those splits
+  // (at most 2^kMaxUnitSplits rows). Scoring takes the row's direction at
+  // every split (pass 1), reads one table row per unit (pass 2) and adds it
+  // (pass 3). A leaf deeper than kMaxUnitSplits is a unit alone whose shares
+  // are computed while scoring. Values are computed in double and tabulated
+  // in float.
   void Contributions(const float* row, double* out) const;
 
  private:
@@ -84,24 +88,22 @@ class CompiledTrees {
     uint32_t first_feature = 0;   // the d feature indices at leaf_features_[first_feature..]
     uint32_t first_fraction = 0;  // their cover fractions at leaf_zero_fractions_[first_fraction..]
   };
-  // The leaves whose shares Contributions() reads in one step: one leaf, or
-  // two sibling leaves, whose paths split on the same d features and whose
-  // agreement patterns differ only in their parent's split. A pair's table
-  // has 2^(d+1) rows, indexed by the first leaf's pattern plus 2^d times the
-  // second leaf's bit of the parent's feature; each row holds the two leaves'
-  // d shares summed. One row read instead of two, half as many additions.
+  // A subtree whose leaves' shares Contributions() reads in one step, or
+  // one deep leaf.
   struct ShapUnit {
-    uint32_t first_leaf = 0;     // index in leaves_; a pair's second leaf is first_leaf + 1
-    uint32_t first_node = 0;     // the first leaf's index in nodes_; a pair's second is first_node + 1
-    uint32_t path_features = 0;  // d
-    uint32_t first_feature = 0;  // the d feature indices at leaf_features_[first_feature..]
-    uint32_t first_share = 0;    // tabulated: rows of d shares at unit_shares_[first_share..]
-    uint16_t pair = 0;           // 1: two sibling leaves
-    uint16_t split_slot = 0;     // a pair: the bit of the parent's split feature
+    uint32_t first_split =
+        0;                // its splits at unit_splits_[first_split..]: ancestors root first, then its own
+    uint32_t splits = 0;  // how many; a table row's bit j is the direction at the j-th (1: right)
+    uint32_t first_column = 0;  // the features its rows add to, at unit_columns_[first_column..]
+    uint32_t columns = 0;       // how many
+    uint32_t first_share = 0;   // tabulated: 2^splits rows of `columns` shares at unit_shares_[first_share..]
+    uint32_t deep_leaf = kTabulated;  // a deep leaf's index in leaves_ (its columns are its path features)
+    int32_t deep_leaf_node = 0;       // a deep leaf's index in nodes_
   };
-  // Units whose leaves have up to this many distinct path features are
-  // tabulated: at most 2^6 x 5 floats per unit.
-  static constexpr uint32_t kMaxTabulatedFeatures = 5;
+  static constexpr uint32_t kTabulated = ~uint32_t{0};
+  // Units of up to this many splits, with their ancestors, are tabulated: at
+  // most 2^6 rows of 6 floats each.
+  static constexpr uint32_t kMaxUnitSplits = 6;
   // A path may split on at most this many distinct features (one bit each).
   static constexpr uint32_t kMaxPathFeatures = 64;
 
@@ -111,9 +113,16 @@ class CompiledTrees {
   CompiledTrees() = default;
   // Records a leaf reached by `path`.
   ShapLeaf AddLeaf(float value, const PathFeatures& path);
-  // Adds the unit of leaf `first_leaf` (and of the next leaf when `pair`,
-  // split from it on path feature `split_slot`), tabulating it if shallow.
-  void AddUnit(uint32_t first_leaf, uint32_t first_node, bool pair, uint32_t split_slot);
+  // What the unit builder needs of the tree being compiled.
+  struct TreeShape;
+  // Cuts the subtree of `node` into units: the whole of it when its splits
+  // and its `ancestors` fit kMaxUnitSplits, else its children's in turn.
+  void AddUnits(const TreeShape& tree, int32_t node, std::vector<int32_t>* ancestors);
+  // Groups the splits by feature (split_nodes_ and what goes with it) and
+  // points unit_splits_, which held indices in nodes_, at them.
+  void GroupSplitsByFeature();
+  // Adds the subtree of `node` as one tabulated unit.
+  void AddTabulatedUnit(const TreeShape& tree, int32_t node, const std::vector<int32_t>& ancestors);
   // The leaf's share of its `i`-th path feature's SHAP value when the row
   // agrees with the path on the features whose bits are set in `agrees`.
   double LeafShare(const ShapLeaf& leaf, uint32_t i, uint64_t agrees) const;
@@ -127,11 +136,20 @@ class CompiledTrees {
   std::vector<Node> nodes_;            // every tree's nodes, tree after tree, parents before children
   std::vector<int32_t> tree_roots_;    // per tree: index of its root in nodes_
   std::vector<uint32_t> tree_depths_;  // per tree: its deepest leaf's depth (the root's is 0)
-  std::vector<int32_t> splits_;        // every split's index in nodes_, parents before children
+  // Every split, grouped by feature (feature f's at [feature_splits_[f],
+  // feature_splits_[f + 1])): its index in nodes_, its threshold, and 1
+  // when a missing value goes right. Contributions() compares a row's value
+  // with all of its feature's thresholds in one run.
+  std::vector<int32_t> split_nodes_;
+  std::vector<float> split_thresholds_;
+  std::vector<uint8_t> split_missing_right_;
+  std::vector<uint32_t> feature_splits_;
   std::vector<ShapLeaf> leaves_;
   std::vector<uint32_t> leaf_features_;
   std::vector<double> leaf_zero_fractions_;  // per leaf and path feature: product of cover ratios
-  std::vector<ShapUnit> units_;              // every leaf in exactly one unit, in leaf order
+  std::vector<ShapUnit> units_;              // every leaf with a path feature in exactly one unit
+  std::vector<uint32_t> unit_splits_;        // positions in split_nodes_
+  std::vector<uint32_t> unit_columns_;
   std::vector<float> unit_shares_;
   std::vector<double> shapley_weights_;  // [d][s]: s! (d - s - 1)! / d!, row d at d * (d - 1) / 2
   float base_margin_ = 0;                // logit of the model's base_score
