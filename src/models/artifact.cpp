@@ -279,9 +279,17 @@ ScoredApplicant ModelArtifact::ScoreBins(const std::vector<int>& bins, size_t to
 std::vector<ReasonCode> ModelArtifact::TreeReasons(const float* row, const double* contributions,
                                                    size_t top_reasons,
                                                    const std::function<std::string(size_t)>& level_of) const {
-  std::vector<ReasonCode> reasons;
+  // The top features first, then their details written: formatting a value
+  // costs more than ranking it.
+  std::vector<size_t> raising;
   for (size_t i = 0; i < features_.size(); ++i) {
-    if (contributions[i] <= 0) continue;
+    if (contributions[i] > 0) raising.push_back(i);
+  }
+  std::stable_sort(raising.begin(), raising.end(),
+                   [&](size_t a, size_t b) { return contributions[a] > contributions[b]; });
+  if (raising.size() > top_reasons) raising.resize(top_reasons);
+  std::vector<ReasonCode> reasons;
+  for (const size_t i : raising) {
     std::string detail;
     if (std::isnan(row[i])) {
       detail = "missing";
@@ -294,9 +302,6 @@ std::vector<ReasonCode> ModelArtifact::TreeReasons(const float* row, const doubl
     }
     reasons.push_back({features_[i].name, std::move(detail), contributions[i]});
   }
-  std::stable_sort(reasons.begin(), reasons.end(),
-                   [](const ReasonCode& a, const ReasonCode& b) { return a.impact > b.impact; });
-  if (reasons.size() > top_reasons) reasons.resize(top_reasons);
   return reasons;
 }
 
