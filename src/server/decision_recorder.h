@@ -40,6 +40,7 @@ class DecisionRecorder {
   std::condition_variable submitted_;
   std::vector<audit::DecisionRecord> records_;  // waiting for the next commit
   std::vector<OnRecorded> callbacks_;
+  size_t last_batch_ = 0;  // decisions in the last commit: a sign of the load
   bool stopping_ = false;
   std::thread thread_;
 };
