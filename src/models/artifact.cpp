@@ -334,10 +334,13 @@ Result<ScoredApplicant> ModelArtifact::Score(const FeatureValues& values, size_t
     }
   }
   ScoredApplicant s;
-  s.probability = compiled_trees_->Probability(x.data());
-  if (top_reasons == 0) return s;  // contributions cost more than the probability itself
+  if (top_reasons == 0) {  // contributions cost several times the probability alone
+    s.probability = compiled_trees_->Probability(x.data());
+    return s;
+  }
   std::vector<double> contributions(n + 1);
-  compiled_trees_->Contributions(x.data(), contributions.data());
+  s.probability =
+      CompiledTrees::ProbabilityOf(compiled_trees_->Contributions(x.data(), contributions.data()));
   s.reasons =
       TreeReasons(x.data(), contributions.data(), top_reasons, [&](size_t i) { return values.levels[i]; });
   return s;

@@ -387,7 +387,7 @@ void CompiledTrees::AddTabulatedUnit(const TreeShape& tree, int32_t node,
       if (std::find(columns.begin(), columns.end(), feature) == columns.end()) columns.push_back(feature);
     }
   }
-  if (columns.empty()) return;  // a tree that is one leaf: it adds to the bias only
+  // (A tree that is one leaf has no columns: it adds to the bias, and its leaf to the margin.)
 
   ShapUnit unit;
   unit.first_split = static_cast<uint32_t>(unit_splits_.size());
@@ -416,6 +416,15 @@ void CompiledTrees::AddTabulatedUnit(const TreeShape& tree, int32_t node,
       }
     }
     for (double share : shares) unit_shares_.push_back(static_cast<float>(share));
+    // The leaf the row reaches, if its directions lead into this unit.
+    float reached = 0;
+    for (const UnitLeaf& unit_leaf : leaves) {
+      const bool on_path = std::all_of(unit_leaf.path.begin(), unit_leaf.path.end(), [&](const auto& step) {
+        return ((row >> step.first) & 1) == step.second;
+      });
+      if (on_path) reached = leaves_[unit_leaf.leaf].value;
+    }
+    unit_shares_.push_back(reached);
   }
 }
 
@@ -476,12 +485,11 @@ double CompiledTrees::Margin(const float* row) const {
   return margin;
 }
 
-double CompiledTrees::Probability(const float* row) const {
-  const auto margin = static_cast<float>(Margin(row));
+double CompiledTrees::ProbabilityOf(float margin) {
   return 1.0f / (1.0f + std::exp(-margin));  // XGBoost's float logistic
 }
 
-void CompiledTrees::Contributions(const float* row, double* out) const {
+float CompiledTrees::Contributions(const float* row, double* out) const {
   // Pass 1: the row's direction at every split (1: right), a feature's
   // thresholds compared with its value in one run (which vectorizes).
   const auto right = std::make_unique_for_overwrite<uint8_t[]>(split_nodes_.size());
@@ -503,11 +511,14 @@ void CompiledTrees::Contributions(const float* row, double* out) const {
     const uint32_t* splits = &unit_splits_[unit.first_split];
     uint32_t index = 0;
     for (uint32_t j = 0; j < unit.splits; ++j) index |= uint32_t{right[splits[j]]} << j;
-    rows[u] = &unit_shares_[unit.first_share + index * unit.columns];
+    rows[u] = &unit_shares_[unit.first_share + index * (unit.columns + 1)];
     __builtin_prefetch(rows[u]);
   }
   // Pass 3: the rows added, unit after unit. Four sets of sums, taken in
   // turn, keep the additions to one feature from waiting on each other.
+  // The leaves go into the margin in float, tree after tree (one unit per
+  // tree adds a leaf, the others 0), as Margin() adds them.
+  float margin = base_margin_;
   constexpr size_t kSums = 4;
   const size_t width = num_features_ + 1;
   std::vector<double> sums(kSums * width, 0.0);
@@ -518,24 +529,32 @@ void CompiledTrees::Contributions(const float* row, double* out) const {
     if (unit.deep_leaf == kTabulated) {
       const float* shares = rows[u];
       for (uint32_t i = 0; i < unit.columns; ++i) sum[columns[i]] += shares[i];
+      margin += shares[unit.columns];
       continue;
     }
     // A deep leaf: it agrees with its path except on the features of the
-    // splits where the row turns off it.
+    // splits where the row turns off it; where it turns off none, the row
+    // reaches it.
     const uint32_t* splits = &unit_splits_[unit.first_split];
     uint64_t agrees = ~uint64_t{0};
+    bool reached = true;
     for (uint32_t j = 0; j < unit.splits; ++j) {
       const Node& split = nodes_[split_nodes_[splits[j]]];
       const int32_t next = j + 1 < unit.splits ? split_nodes_[splits[j + 1]] : unit.deep_leaf_node;
-      if (split.left_child + right[splits[j]] != next) agrees &= ~(uint64_t{1} << split.shap_slot);
+      if (split.left_child + right[splits[j]] != next) {
+        agrees &= ~(uint64_t{1} << split.shap_slot);
+        reached = false;
+      }
     }
-    for (uint32_t i = 0; i < unit.columns; ++i)
-      sum[columns[i]] += LeafShare(leaves_[unit.deep_leaf], i, agrees);
+    const ShapLeaf& leaf = leaves_[unit.deep_leaf];
+    if (reached) margin += leaf.value;
+    for (uint32_t i = 0; i < unit.columns; ++i) sum[columns[i]] += LeafShare(leaf, i, agrees);
   }
   for (size_t f = 0; f < num_features_; ++f) {
     out[f] = (sums[f] + sums[width + f]) + (sums[2 * width + f] + sums[3 * width + f]);
   }
   out[num_features_] = expected_margin_;
+  return margin;
 }
 
 }  // namespace credo::models

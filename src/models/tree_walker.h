@@ -49,11 +49,15 @@ class CompiledTrees {
   // The log-odds of bad: the base margin plus the leaf each tree sends the row to.
   double Margin(const float* row) const;
   // The probability of bad: the logistic of Margin().
-  double Probability(const float* row) const;
+  double Probability(const float* row) const { return ProbabilityOf(Margin(row)); }
+  // The probability of bad of a margin, in float as XGBoost computes it.
+  static double ProbabilityOf(float margin);
   // Exact path-dependent TreeSHAP contributions to the margin (Lundberg et
   // al. 2018), the values XGBoost's pred_contribs gives: writes
   // num_features() + 1 values to `out`, feature i's contribution at out[i]
   // and the bias (the expected margin) last. They sum to Margin(row).
+  // Returns Margin(row) itself, to the bit: the tables carry each tree's
+  // leaf too, so the probability comes with the contributions for nothing.
   //
   // Method: a leaf's share of feature i's SHAP value depends on the row only
   // through which of the leaf's path features the row agrees with (Fast
@@ -64,10 +68,10 @@ class CompiledTrees {
   // tabulated at load for every combination of directions at those splits
   // (at most 2^kMaxUnitSplits rows). Scoring takes the row's direction at
   // every split (pass 1), reads one table row per unit (pass 2) and adds it
-  // (pass 3). A leaf deeper than kMaxUnitSplits is a unit alone whose shares
-  // are computed while scoring. Values are computed in double and tabulated
-  // in float.
-  void Contributions(const float* row, double* out) const;
+  // (pass 3); a row's last entry is the tree's leaf where the directions
+  // lead into the unit, else 0, summed in tree order. A leaf deeper than kMaxUnitSplits is a unit alone whose
+  // shares are computed while scoring. Values are computed in double and tabulated in float.
+  float Contributions(const float* row, double* out) const;
 
  private:
   // One node, 16 bytes. A leaf has left_child < 0 and its value in `value`;

@@ -104,7 +104,11 @@ TEST_P(AgainstXgboostTest, MarginProbabilityAndContributionsEqualTheCApi) {
     const float* row = &x[r * cols];
     EXPECT_NEAR(m.native->Margin(row), margin[r], 1e-6) << "row " << r;
     EXPECT_NEAR(m.native->Probability(row), probability[r], 1e-6) << "row " << r;
-    m.native->Contributions(row, native_contributions.data());
+    // The margin that comes with the contributions (from the SHAP tables)
+    // is the one the tree walk gives, to the bit.
+    EXPECT_EQ(m.native->Contributions(row, native_contributions.data()),
+              static_cast<float>(m.native->Margin(row)))
+        << "row " << r;
     double sum = 0;
     for (size_t f = 0; f <= cols; ++f) {
       EXPECT_NEAR(native_contributions[f], contributions[r * (cols + 1) + f], 1e-5)
@@ -190,11 +194,11 @@ TEST(CompiledTreesTest, WalksAHandWrittenTreeByTheSplitRule) {
   EXPECT_DOUBLE_EQ(trees->Margin(missing), 0.5);
   EXPECT_NEAR(trees->Probability(tie), 1 / (1 + std::exp(0.25)), 1e-7);  // 0.437823...
   double contributions[3];
-  trees->Contributions(tie, contributions);
+  EXPECT_DOUBLE_EQ(trees->Contributions(tie, contributions), -0.25);  // the margin comes along
   EXPECT_DOUBLE_EQ(contributions[0], 0.0);  // never split on
   EXPECT_NEAR(contributions[1], -0.3, 1e-7);
   EXPECT_NEAR(contributions[2], 0.05, 1e-7);
-  trees->Contributions(missing, contributions);
+  EXPECT_DOUBLE_EQ(trees->Contributions(missing, contributions), 0.5);
   EXPECT_NEAR(contributions[1], 0.45, 1e-7);
 }
 
@@ -217,7 +221,7 @@ TEST(CompiledTreesTest, ATreeThatIsOneLeafAddsItsValueToMarginAndBiasOnly) {
   const float tie[2] = {std::nanf(""), 2.5f};
   EXPECT_NEAR(trees->Margin(tie), -0.15, 1e-7);
   double contributions[3];
-  trees->Contributions(tie, contributions);
+  EXPECT_NEAR(trees->Contributions(tie, contributions), -0.15, 1e-7);
   EXPECT_DOUBLE_EQ(contributions[0], 0.0);
   EXPECT_NEAR(contributions[1], -0.3, 1e-7);
   EXPECT_NEAR(contributions[2], 0.15, 1e-7);
