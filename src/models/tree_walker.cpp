@@ -337,6 +337,16 @@ void CompiledTrees::AddUnits(const TreeShape& tree, int32_t node, std::vector<in
     unit.columns = leaf.path_features;
     unit.deep_leaf = tree.leaf_of[local];
     unit.deep_leaf_node = node;
+    const uint32_t d = leaf.path_features;
+    if (d <= kMaxDeepTableFeatures && deep_table_floats_ + (d << d) <= kMaxDeepTableFloats) {
+      unit.deep_table = static_cast<uint32_t>(unit_shares_.size());
+      deep_table_floats_ += d << d;
+      double shares[kMaxDeepTableFeatures];
+      for (uint64_t agrees = 0; agrees < (uint64_t{1} << d); ++agrees) {
+        LeafShares(leaf, agrees, shares);
+        unit_shares_.insert(unit_shares_.end(), shares, shares + d);
+      }
+    }
     unit_splits_.insert(unit_splits_.end(), ancestors->begin(), ancestors->end());  // nodes until grouped
     unit_columns_.insert(unit_columns_.end(), leaf_features_.begin() + leaf.first_feature,
                          leaf_features_.begin() + leaf.first_feature + leaf.path_features);
@@ -399,6 +409,7 @@ void CompiledTrees::AddTabulatedUnit(const TreeShape& tree, int32_t node,
   unit_columns_.insert(unit_columns_.end(), columns.begin(), columns.end());
   units_.push_back(unit);
   std::vector<double> shares(columns.size());
+  double leaf_shares[kMaxUnitSplits];  // a unit's leaf has at most kMaxUnitSplits path splits
   for (uint64_t row = 0; row < (uint64_t{1} << splits.size()); ++row) {
     std::fill(shares.begin(), shares.end(), 0.0);
     for (const UnitLeaf& unit_leaf : leaves) {
@@ -409,10 +420,11 @@ void CompiledTrees::AddTabulatedUnit(const TreeShape& tree, int32_t node,
       for (const auto& [position, right] : unit_leaf.path) {
         if (((row >> position) & 1) != right) agrees &= ~(uint64_t{1} << nodes_[splits[position]].shap_slot);
       }
+      LeafShares(leaf, agrees, leaf_shares);
       for (uint32_t i = 0; i < leaf.path_features; ++i) {
         const uint32_t feature = leaf_features_[leaf.first_feature + i];
         const size_t column = std::find(columns.begin(), columns.end(), feature) - columns.begin();
-        shares[column] += LeafShare(leaf, i, agrees);
+        shares[column] += leaf_shares[i];
       }
     }
     for (double share : shares) unit_shares_.push_back(static_cast<float>(share));
@@ -428,14 +440,16 @@ void CompiledTrees::AddTabulatedUnit(const TreeShape& tree, int32_t node,
   }
 }
 
-double CompiledTrees::LeafShare(const ShapLeaf& leaf, uint32_t i, uint64_t agrees) const {
+void CompiledTrees::LeafShares(const ShapLeaf& leaf, uint64_t agrees, double* shares) const {
   // With P the leaf's d path features, z_j their zero fractions, o_j = 1
   // when the row agrees with the path on j (else 0), the leaf adds to
   // feature i's SHAP value
   //   v (o_i - z_i) sum over S in P \ {i} of w(|S|, d) prod_{j in S} o_j prod_{j in P \ {i} \ S} z_j
-  // with w the Shapley weight. Only S within the agreeing set A count, so
-  // the sum is prod_{j disagreeing} z_j * sum_t w(|A| - t, d) e_t(z over A),
-  // e_t the elementary symmetric polynomials (the t features of A left out of S).
+  // with w the Shapley weight. Only S within the agreeing set A_i = A \ {i}
+  // count, so the sum is prod_{j not in A, j != i} z_j * sum_t w(|A_i| - t, d) e_t(z over A_i),
+  // e_t the elementary symmetric polynomials (the t features of A_i left
+  // out of S). The e_t over A are built once; those over A \ {i} follow by
+  // dividing their generating polynomial prod (1 + z_j x) by (1 + z_i x).
   const uint32_t d = leaf.path_features;
   const double* z = &leaf_zero_fractions_[leaf.first_fraction];
   const double* w = &shapley_weights_[d * (d - 1) / 2];
@@ -443,7 +457,6 @@ double CompiledTrees::LeafShare(const ShapLeaf& leaf, uint32_t i, uint64_t agree
   uint32_t agreeing = 0;
   double disagreeing_product = 1;
   for (uint32_t j = 0; j < d; ++j) {
-    if (j == i) continue;
     if ((agrees >> j) & 1) {
       e[agreeing + 1] = e[agreeing] * z[j];
       for (uint32_t t = agreeing; t > 0; --t) e[t] += e[t - 1] * z[j];
@@ -452,10 +465,25 @@ double CompiledTrees::LeafShare(const ShapLeaf& leaf, uint32_t i, uint64_t agree
       disagreeing_product *= z[j];
     }
   }
-  double sum = 0;
-  for (uint32_t t = 0; t <= agreeing; ++t) sum += w[agreeing - t] * e[t];
-  const double o_i = static_cast<double>((agrees >> i) & 1);
-  return leaf.value * (o_i - z[i]) * disagreeing_product * sum;
+  double sum_over_a = 0;  // the sum for a feature outside A, where A_i = A
+  for (uint32_t t = 0; t <= agreeing; ++t) sum_over_a += w[agreeing - t] * e[t];
+  for (uint32_t i = 0; i < d; ++i) {
+    if ((agrees >> i) & 1) {
+      double without_i = 1;  // e_t over A \ {i}, from t = 0
+      double sum = w[agreeing - 1];
+      for (uint32_t t = 1; t < agreeing; ++t) {
+        without_i = e[t] - z[i] * without_i;
+        sum += w[agreeing - 1 - t] * without_i;
+      }
+      shares[i] = leaf.value * (1 - z[i]) * disagreeing_product * sum;
+    } else {
+      double others = 1;  // the disagreeing features but i
+      for (uint32_t j = 0; j < d; ++j) {
+        if (j != i && !((agrees >> j) & 1)) others *= z[j];
+      }
+      shares[i] = leaf.value * -z[i] * others * sum_over_a;
+    }
+  }
 }
 
 double CompiledTrees::Margin(const float* row) const {
@@ -507,7 +535,7 @@ float CompiledTrees::Contributions(const float* row, double* out) const {
   const auto rows = std::make_unique_for_overwrite<const float*[]>(units_.size());
   for (size_t u = 0; u < units_.size(); ++u) {
     const ShapUnit& unit = units_[u];
-    if (unit.deep_leaf != kTabulated) continue;
+    if (unit.deep_leaf != kNone) continue;
     const uint32_t* splits = &unit_splits_[unit.first_split];
     uint32_t index = 0;
     for (uint32_t j = 0; j < unit.splits; ++j) index |= uint32_t{right[splits[j]]} << j;
@@ -526,7 +554,7 @@ float CompiledTrees::Contributions(const float* row, double* out) const {
     const ShapUnit& unit = units_[u];
     const uint32_t* columns = &unit_columns_[unit.first_column];
     double* sum = &sums[(u % kSums) * width];
-    if (unit.deep_leaf == kTabulated) {
+    if (unit.deep_leaf == kNone) {
       const float* shares = rows[u];
       for (uint32_t i = 0; i < unit.columns; ++i) sum[columns[i]] += shares[i];
       margin += shares[unit.columns];
@@ -548,7 +576,15 @@ float CompiledTrees::Contributions(const float* row, double* out) const {
     }
     const ShapLeaf& leaf = leaves_[unit.deep_leaf];
     if (reached) margin += leaf.value;
-    for (uint32_t i = 0; i < unit.columns; ++i) sum[columns[i]] += LeafShare(leaf, i, agrees);
+    if (unit.deep_table != kNone) {
+      const float* shares =
+          &unit_shares_[unit.deep_table + (agrees & ((uint64_t{1} << unit.columns) - 1)) * unit.columns];
+      for (uint32_t i = 0; i < unit.columns; ++i) sum[columns[i]] += shares[i];
+    } else {
+      double shares[kMaxPathFeatures];
+      LeafShares(leaf, agrees, shares);
+      for (uint32_t i = 0; i < unit.columns; ++i) sum[columns[i]] += shares[i];
+    }
   }
   for (size_t f = 0; f < num_features_; ++f) {
     out[f] = (sums[f] + sums[width + f]) + (sums[2 * width + f] + sums[3 * width + f]);

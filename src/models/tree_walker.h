@@ -69,8 +69,11 @@ class CompiledTrees {
   // (at most 2^kMaxUnitSplits rows). Scoring takes the row's direction at
   // every split (pass 1), reads one table row per unit (pass 2) and adds it
   // (pass 3); a row's last entry is the tree's leaf where the directions
-  // lead into the unit, else 0, summed in tree order. A leaf deeper than kMaxUnitSplits is a unit alone whose
-  // shares are computed while scoring. Values are computed in double and tabulated in float.
+  // lead into the unit, else 0, summed in tree order. A leaf deeper than
+  // kMaxUnitSplits is a unit alone: tabulated by which of its path features
+  // the row agrees with when it has at most kMaxDeepTableFeatures of them
+  // (within a memory budget), else its shares are computed while scoring,
+  // all d in O(d^2). Values are computed in double and tabulated in float.
   float Contributions(const float* row, double* out) const;
 
  private:
@@ -101,10 +104,17 @@ class CompiledTrees {
     uint32_t first_column = 0;  // the features its rows add to, at unit_columns_[first_column..]
     uint32_t columns = 0;       // how many
     uint32_t first_share = 0;   // tabulated: 2^splits rows of `columns` shares at unit_shares_[first_share..]
-    uint32_t deep_leaf = kTabulated;  // a deep leaf's index in leaves_ (its columns are its path features)
-    int32_t deep_leaf_node = 0;       // a deep leaf's index in nodes_
+    uint32_t deep_leaf =
+        kNone;  // a deep leaf's index in leaves_ (its columns are its path features), or kNone
+    int32_t deep_leaf_node = 0;   // a deep leaf's index in nodes_
+    uint32_t deep_table = kNone;  // a deep leaf's shares by agreement pattern (2^columns rows), if tabulated
   };
-  static constexpr uint32_t kTabulated = ~uint32_t{0};
+  static constexpr uint32_t kNone = ~uint32_t{0};
+  // A deep leaf with at most this many distinct path features gets a table
+  // indexed by which of them the row agrees with (2^5 rows of 5 floats) ...
+  static constexpr uint32_t kMaxDeepTableFeatures = 5;
+  // ... while the tables of deep leaves hold fewer floats than this (64 MiB).
+  static constexpr size_t kMaxDeepTableFloats = size_t{1} << 24;
   // Units of up to this many splits, with their ancestors, are tabulated: at
   // most 2^6 rows of 6 floats each.
   static constexpr uint32_t kMaxUnitSplits = 6;
@@ -127,9 +137,10 @@ class CompiledTrees {
   void GroupSplitsByFeature();
   // Adds the subtree of `node` as one tabulated unit.
   void AddTabulatedUnit(const TreeShape& tree, int32_t node, const std::vector<int32_t>& ancestors);
-  // The leaf's share of its `i`-th path feature's SHAP value when the row
-  // agrees with the path on the features whose bits are set in `agrees`.
-  double LeafShare(const ShapLeaf& leaf, uint32_t i, uint64_t agrees) const;
+  // The leaf's share of each of its d path features' SHAP values, written to
+  // shares[0..d), when the row agrees with the path on the features whose
+  // bits are set in `agrees`. O(d^2).
+  void LeafShares(const ShapLeaf& leaf, uint64_t agrees, double* shares) const;
   // Index of the child of split `node` that `row` goes to.
   static int32_t NextNode(const Node& node, const float* row) {
     const float x = row[node.feature];
@@ -155,6 +166,7 @@ class CompiledTrees {
   std::vector<uint32_t> unit_splits_;        // positions in split_nodes_
   std::vector<uint32_t> unit_columns_;
   std::vector<float> unit_shares_;
+  size_t deep_table_floats_ = 0;         // of unit_shares_, in deep leaves' tables
   std::vector<double> shapley_weights_;  // [d][s]: s! (d - s - 1)! / d!, row d at d * (d - 1) / 2
   float base_margin_ = 0;                // logit of the model's base_score
   // The SHAP bias: base_margin_ plus each tree's cover-weighted mean leaf.

@@ -5,10 +5,11 @@
 //   model.json                40 trees, depth 3, 4 features (make_fixture.py)
 //   gbdt300_with_missing.json 300 trees, depth 4, 8 features, trained with
 //                             ~15% missing values
-//   deep_paths.json           6 trees, depth 7: leaves whose paths split on
-//                             6 or 7 distinct features, more than the walker
-//                             tabulates, so their SHAP shares are computed
-//                             while scoring
+//   deep_paths.json           6 trees, depth 7: 374 leaves deeper than the
+//                             walker's subtree tables reach, 188 of them on
+//                             paths of at most 5 distinct features (tabulated
+//                             by agreement pattern), 186 on 6 or 7 (their
+//                             SHAP shares computed while scoring)
 // (the last two: /usr/bin/python3 tests/models/fixtures/xgboost/make_tree_walker_fixtures.py).
 #include "models/tree_walker.h"
 
@@ -195,7 +196,7 @@ TEST(CompiledTreesTest, WalksAHandWrittenTreeByTheSplitRule) {
   EXPECT_NEAR(trees->Probability(tie), 1 / (1 + std::exp(0.25)), 1e-7);  // 0.437823...
   double contributions[3];
   EXPECT_DOUBLE_EQ(trees->Contributions(tie, contributions), -0.25);  // the margin comes along
-  EXPECT_DOUBLE_EQ(contributions[0], 0.0);  // never split on
+  EXPECT_DOUBLE_EQ(contributions[0], 0.0);                            // never split on
   EXPECT_NEAR(contributions[1], -0.3, 1e-7);
   EXPECT_NEAR(contributions[2], 0.05, 1e-7);
   EXPECT_DOUBLE_EQ(trees->Contributions(missing, contributions), 0.5);
