@@ -98,14 +98,15 @@ class CompiledTrees {
   // A subtree whose leaves' shares Contributions() reads in one step, or
   // one deep leaf.
   struct ShapUnit {
-    uint32_t first_split =
-        0;                // its splits at unit_splits_[first_split..]: ancestors root first, then its own
-    uint32_t splits = 0;  // how many; a table row's bit j is the direction at the j-th (1: right)
+    // Its splits at unit_splits_[first_split..]: ancestors root first, then its own.
+    uint32_t first_split = 0;
+    uint32_t splits = 0;        // how many; a table row's bit j is the direction at the j-th (1: right)
     uint32_t first_column = 0;  // the features its rows add to, at unit_columns_[first_column..]
     uint32_t columns = 0;       // how many
-    uint32_t first_share = 0;   // tabulated: 2^splits rows of `columns` shares at unit_shares_[first_share..]
-    uint32_t deep_leaf =
-        kNone;  // a deep leaf's index in leaves_ (its columns are its path features), or kNone
+    // A subtree: 2^splits rows of `columns` shares and a leaf at unit_shares_[first_share..].
+    uint32_t first_share = 0;
+    // A deep leaf: its index in leaves_ (its columns are its path features); kNone in a subtree.
+    uint32_t deep_leaf = kNone;
     int32_t deep_leaf_node = 0;   // a deep leaf's index in nodes_
     uint32_t deep_table = kNone;  // a deep leaf's shares by agreement pattern (2^columns rows), if tabulated
   };
@@ -116,7 +117,7 @@ class CompiledTrees {
   // ... while the tables of deep leaves hold fewer floats than this (64 MiB).
   static constexpr size_t kMaxDeepTableFloats = size_t{1} << 24;
   // Units of up to this many splits, with their ancestors, are tabulated: at
-  // most 2^6 rows of 6 floats each.
+  // most 2^6 rows of 6 shares and a leaf each.
   static constexpr uint32_t kMaxUnitSplits = 6;
   // A path may split on at most this many distinct features (one bit each).
   static constexpr uint32_t kMaxPathFeatures = 64;
@@ -162,7 +163,7 @@ class CompiledTrees {
   std::vector<ShapLeaf> leaves_;
   std::vector<uint32_t> leaf_features_;
   std::vector<double> leaf_zero_fractions_;  // per leaf and path feature: product of cover ratios
-  std::vector<ShapUnit> units_;              // every leaf with a path feature in exactly one unit
+  std::vector<ShapUnit> units_;              // every leaf in exactly one unit, tree after tree
   std::vector<uint32_t> unit_splits_;        // positions in split_nodes_
   std::vector<uint32_t> unit_columns_;
   std::vector<float> unit_shares_;
