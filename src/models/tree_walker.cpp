@@ -412,14 +412,17 @@ void CompiledTrees::AddTabulatedUnit(const TreeShape& tree, int32_t node,
   double leaf_shares[kMaxUnitSplits];  // a unit's leaf has at most kMaxUnitSplits path splits
   for (uint64_t row = 0; row < (uint64_t{1} << splits.size()); ++row) {
     std::fill(shares.begin(), shares.end(), 0.0);
+    float reached = 0;  // the leaf the row reaches, if its directions lead into this unit
     for (const UnitLeaf& unit_leaf : leaves) {
       const ShapLeaf& leaf = leaves_[unit_leaf.leaf];
       // The leaf's path features the row disagrees with: those of the path's
-      // splits where the row's direction is not the path's.
+      // splits where the row's direction is not the path's. Where there are
+      // none, the row reaches the leaf.
       uint64_t agrees = ~uint64_t{0};
       for (const auto& [position, right] : unit_leaf.path) {
         if (((row >> position) & 1) != right) agrees &= ~(uint64_t{1} << nodes_[splits[position]].shap_slot);
       }
+      if (agrees == ~uint64_t{0}) reached = leaf.value;
       LeafShares(leaf, agrees, leaf_shares);
       for (uint32_t i = 0; i < leaf.path_features; ++i) {
         const uint32_t feature = leaf_features_[leaf.first_feature + i];
@@ -428,14 +431,6 @@ void CompiledTrees::AddTabulatedUnit(const TreeShape& tree, int32_t node,
       }
     }
     for (double share : shares) unit_shares_.push_back(static_cast<float>(share));
-    // The leaf the row reaches, if its directions lead into this unit.
-    float reached = 0;
-    for (const UnitLeaf& unit_leaf : leaves) {
-      const bool on_path = std::all_of(unit_leaf.path.begin(), unit_leaf.path.end(), [&](const auto& step) {
-        return ((row >> step.first) & 1) == step.second;
-      });
-      if (on_path) reached = leaves_[unit_leaf.leaf].value;
-    }
     unit_shares_.push_back(reached);
   }
 }
@@ -565,17 +560,13 @@ float CompiledTrees::Contributions(const float* row, double* out) const {
     // reaches it.
     const uint32_t* splits = &unit_splits_[unit.first_split];
     uint64_t agrees = ~uint64_t{0};
-    bool reached = true;
     for (uint32_t j = 0; j < unit.splits; ++j) {
       const Node& split = nodes_[split_nodes_[splits[j]]];
       const int32_t next = j + 1 < unit.splits ? split_nodes_[splits[j + 1]] : unit.deep_leaf_node;
-      if (split.left_child + right[splits[j]] != next) {
-        agrees &= ~(uint64_t{1} << split.shap_slot);
-        reached = false;
-      }
+      if (split.left_child + right[splits[j]] != next) agrees &= ~(uint64_t{1} << split.shap_slot);
     }
     const ShapLeaf& leaf = leaves_[unit.deep_leaf];
-    if (reached) margin += leaf.value;
+    if (agrees == ~uint64_t{0}) margin += leaf.value;
     if (unit.deep_table != kNone) {
       const float* shares =
           &unit_shares_[unit.deep_table + (agrees & ((uint64_t{1} << unit.columns) - 1)) * unit.columns];
