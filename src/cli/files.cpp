@@ -21,7 +21,7 @@ Result<nlohmann::json> ReadJsonInput(const std::string& path) {
   const std::string where = path.empty() || path == "-" ? "stdin" : path;
   try {
     return nlohmann::json::parse(text.str());
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
     return Status::Invalid(where + ": not valid JSON (" + std::string(e.what()) + ")");
   }
 }

@@ -170,7 +170,7 @@ Result<std::unique_ptr<BacktestData::Impl>> JsonlRows(std::string_view text, con
     json object;
     try {
       object = json::parse(content);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {
       return Status::Invalid(where + ": not valid JSON (" + e.what() + ")");
     }
     if (!object.is_object()) {

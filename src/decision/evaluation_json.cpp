@@ -5,26 +5,42 @@
 #include <string>
 
 #include "expr/date_time.h"
+#include "expr/value_json.h"
 
 namespace credo::decision {
 
 using nlohmann::json;
 
-json TraceToJson(const std::vector<NodeTrace>& trace) {
-  json nodes = json::array();
-  for (const NodeTrace& t : trace) {
-    json node = {{"id", t.id}, {"name", t.name}, {"type", t.type}, {"matched", t.matched.ToJson()}};
-    if (!t.input.is_null()) node["input"] = t.input.ToJson();
-    if (!t.output.is_null()) node["output"] = t.output.ToJson();
-    nodes.push_back(std::move(node));
+std::string TraceJson(const std::vector<NodeTrace>& trace, bool with_values) {
+  std::string out = "[";
+  for (const NodeTrace& node : trace) {
+    if (out.size() > 1) out += ',';
+    out += "{\"id\":";
+    expr::AppendJsonString(node.id, out);
+    if (with_values && !node.input.is_null()) {
+      out += ",\"input\":";
+      expr::AppendValueJson(node.input, out);
+    }
+    out += ",\"matched\":";
+    expr::AppendValueJson(node.matched, out);
+    out += ",\"name\":";
+    expr::AppendJsonString(node.name, out);
+    if (with_values && !node.output.is_null()) {
+      out += ",\"output\":";
+      expr::AppendValueJson(node.output, out);
+    }
+    out += ",\"type\":";
+    expr::AppendJsonString(node.type, out);
+    out += '}';
   }
-  return nodes;
+  out += ']';
+  return out;
 }
 
 json EvaluationToJson(const Evaluation& evaluation) {
   json out = {{"output", evaluation.output.ToJson()}, {"reasons", evaluation.reasons.ToJson()}};
   if (!evaluation.arm.empty()) out["arm"] = evaluation.arm;
-  if (!evaluation.trace.empty()) out["trace"] = TraceToJson(evaluation.trace);
+  if (!evaluation.trace.empty()) out["trace"] = json::parse(TraceJson(evaluation.trace));
   return out;
 }
 

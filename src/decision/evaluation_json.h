@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <nlohmann/json_fwd.hpp>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -12,8 +13,10 @@
 
 namespace credo::decision {
 
-// The per-node trace: [{id, name, type, matched[, input, output]}] in run order.
-nlohmann::json TraceToJson(const std::vector<NodeTrace>& trace);
+// The per-node trace as JSON text, [{id, name, type, matched[, input,
+// output]}] in run order (keys sorted, as everywhere). Without `with_values`
+// each node's input and output are left out: what the audit log keeps.
+std::string TraceJson(const std::vector<NodeTrace>& trace, bool with_values = true);
 
 // {"output": ..., "reasons": [...]} plus "arm" when one was chosen and
 // "trace" when the evaluation kept one.

@@ -53,7 +53,7 @@ Result<std::string> ReadText(const fs::path& path) {
 Result<json> ParseJdm(std::string_view text, const std::string& source) {
   try {
     return json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
     return Status::Invalid(source + ": not valid JSON (" + e.what() + ")");
   }
 }

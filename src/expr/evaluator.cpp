@@ -31,6 +31,13 @@ struct Frame {
 
 [[noreturn]] void Fail(const Node& n, std::string message) { throw EvalError{n.column, std::move(message)}; }
 
+// Whether byte `at` of `s` starts a UTF-8 character (or is the end): strings
+// index and slice by bytes, and a cut inside a character would make text
+// that is not UTF-8, which no JSON answer can carry.
+bool IsCharBoundary(const std::string& s, size_t at) {
+  return at >= s.size() || (static_cast<unsigned char>(s[at]) & 0xC0) != 0x80;
+}
+
 Value Eval(const Node& n, Frame& f);
 const Value& EvalRef(const Node& n, Frame& f, Value& scratch);
 bool EvalCondition(const Node& n, Frame& f, const char* what = "condition");
@@ -698,7 +705,10 @@ Value CallBuiltin(const Node& n, const std::vector<Value>& args, const EvalConte
       const std::string& sep = String(n, args[1], "split()");
       Array parts;
       if (sep.empty()) {
-        for (char c : s) parts.push_back(Value(std::string(1, c)));
+        for (size_t from = 0, to = 1; from < s.size(); from = to++) {
+          while (!IsCharBoundary(s, to)) ++to;  // a character, not a byte of one
+          parts.push_back(Value(s.substr(from, to - from)));
+        }
         return Value(std::move(parts));
       }
       size_t start = 0, at;
@@ -1007,6 +1017,9 @@ Value Index(const Node& n, const Value& target, const Value& key) {
     auto i = key.as_number().ToInt64();
     const std::string& s = target.as_string();
     if (!i || *i < 0 || *i >= static_cast<int64_t>(s.size())) return Value();
+    if (!IsCharBoundary(s, *i) || !IsCharBoundary(s, *i + 1)) {
+      Fail(n, "index " + std::to_string(*i) + " falls inside a multi-byte character");
+    }
     return Value(s.substr(*i, 1));
   }
   return Value();
@@ -1026,8 +1039,13 @@ Value Slice(const Node& n, Frame& f) {
     Fail(n, "slice [" + std::to_string(from) + ":" + std::to_string(to) + "] is out of range for length " +
                 std::to_string(size));
   }
-  if (target.is_string())
-    return Value(from > to ? std::string() : target.as_string().substr(from, to - from + 1));
+  if (target.is_string()) {
+    const std::string& s = target.as_string();
+    if (!IsCharBoundary(s, from) || !IsCharBoundary(s, to + 1)) {
+      Fail(n, "slice [" + std::to_string(from) + ":" + std::to_string(to) + "] cuts a multi-byte character");
+    }
+    return Value(from > to ? std::string() : s.substr(from, to - from + 1));
+  }
   if (from > to) return Value(Array{});
   return Value(Array(target.as_array().begin() + from, target.as_array().begin() + to + 1));
 }

@@ -31,7 +31,7 @@ Result<VelocityEvent> ParseVelocityEvent(std::string_view json_text) {
   nlohmann::json json;
   try {
     json = nlohmann::json::parse(json_text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
     std::string what = e.what();
     const size_t bracket = what.find("] ");
     return Status::Invalid("not valid JSON: " +

@@ -9,6 +9,7 @@
 
 #include "core/id.h"
 #include "decision/evaluation_json.h"
+#include "expr/value_json.h"
 
 namespace credo::server {
 namespace {
@@ -28,23 +29,13 @@ int64_t MicrosecondsSince(std::chrono::steady_clock::time_point start) {
 std::variant<json, Reply> ParseBody(std::string_view body) {
   try {
     return json::parse(body);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
     std::string message = e.what();
     // Drop nlohmann's "[json.exception.parse_error.101] " prefix; keep "parse error at line 1, column 5:
     // ...".
     if (const size_t end = message.find("] "); end != std::string::npos) message.erase(0, end + 2);
     return ErrorReply(400, "invalid_json", "the body is not valid JSON: " + message, "$");
   }
-}
-
-// The per-node trace the audit log keeps: the matched rules, without each
-// node's input and output.
-json MatchedTrace(std::vector<decision::NodeTrace> trace) {
-  for (decision::NodeTrace& node : trace) {
-    node.input = expr::Value();
-    node.output = expr::Value();
-  }
-  return decision::TraceToJson(trace);
 }
 
 }  // namespace
@@ -90,19 +81,21 @@ void DecisionService::DecideAsync(std::string_view strategy_name, std::string_vi
   const auto start = std::chrono::steady_clock::now();
   auto strategy = registry_->Active(strategy_name);
   if (!strategy.ok()) return answer(ErrorReply(strategy.status()));
-  auto parsed = ParseBody(body);
-  if (Reply* error = std::get_if<Reply>(&parsed)) return answer(std::move(*error));
-  const json& input = std::get<json>(parsed);
-  if (!input.is_object()) {
+  auto input = expr::ParseValueJson(body);
+  if (!input.ok()) {
     return answer(
-        ErrorReply(422, "invalid_input",
-                   std::string("the decision input must be a JSON object, not ") + input.type_name(), "$"));
+        ErrorReply(400, "invalid_json", "the body is not valid JSON: " + input.status().message(), "$"));
+  }
+  if (!input->is_object()) {
+    return answer(ErrorReply(
+        422, "invalid_input",
+        std::string("the decision input must be a JSON object, not ") + expr::JsonTypeName(*input), "$"));
   }
 
   decision::EvaluateOptions options;
   options.now_ms = decision::NowMs();
   options.trace = trace ? decision::TraceLevel::kFull : decision::TraceLevel::kMatched;
-  auto evaluation = (*strategy)->graph->Evaluate(expr::Value::FromJson(input), options);
+  auto evaluation = (*strategy)->graph->Evaluate(*input, options);
   if (!evaluation.ok()) {
     const Status& status = evaluation.status();
     return answer(
@@ -120,18 +113,24 @@ void DecisionService::DecideAsync(std::string_view strategy_name, std::string_vi
     record.outcome = decision->as_string();
   }
   record.input_json.assign(body);  // the request exactly as received
-  record.output_json = evaluation->output.ToJson().dump();
-  record.reasons_json = evaluation->reasons.ToJson().dump();
-  record.trace_json = MatchedTrace(trace ? evaluation->trace : std::move(evaluation->trace)).dump();
+  record.output_json = expr::ValueJson(evaluation->output);
+  record.reasons_json = expr::ValueJson(evaluation->reasons);
+  record.trace_json = decision::TraceJson(evaluation->trace, /*with_values=*/false);
   record.latency_us = MicrosecondsSince(start);
 
   // The answer is ready before the commit; it is sent only after.
-  std::string reply = "{\"decision_id\":" + json(record.decision_id).dump() +
-                      ",\"strategy\":" + json(record.strategy).dump() +
-                      ",\"version\":" + std::to_string(record.version) +
-                      ",\"arm\":" + (record.arm.empty() ? "null" : json(record.arm).dump()) +
-                      ",\"output\":" + record.output_json + ",\"reasons\":" + record.reasons_json;
-  if (trace) reply += ",\"trace\":" + decision::TraceToJson(evaluation->trace).dump();
+  std::string reply = "{\"decision_id\":";
+  expr::AppendJsonString(record.decision_id, reply);
+  reply += ",\"strategy\":";
+  expr::AppendJsonString(record.strategy, reply);
+  reply += ",\"version\":" + std::to_string(record.version) + ",\"arm\":";
+  if (record.arm.empty()) {
+    reply += "null";
+  } else {
+    expr::AppendJsonString(record.arm, reply);
+  }
+  reply += ",\"output\":" + record.output_json + ",\"reasons\":" + record.reasons_json;
+  if (trace) reply += ",\"trace\":" + decision::TraceJson(evaluation->trace);
   reply += '}';
   std::string outcome = record.outcome;
   recorder_.Submit(std::move(record), [this, start, reply = std::move(reply), answer = std::move(answer),

@@ -164,12 +164,17 @@ struct Server::Impl {
     const char* trace = MHD_lookup_connection_value(connection, MHD_GET_ARGUMENT_KIND, "trace");
     ++decisions_in_flight;
     MHD_suspend_connection(connection);
-    service->DecideAsync(strategy, exchange->body, trace != nullptr && std::strcmp(trace, "true") == 0,
-                         [this, connection, exchange](Reply reply) {
-                           exchange->decided = std::move(reply);
-                           MHD_resume_connection(connection);
-                           --decisions_in_flight;
-                         });
+    auto answer = [this, connection, exchange](Reply reply) {
+      exchange->decided = std::move(reply);
+      MHD_resume_connection(connection);
+      --decisions_in_flight;
+    };
+    try {
+      service->DecideAsync(strategy, exchange->body, trace != nullptr && std::strcmp(trace, "true") == 0,
+                           answer);
+    } catch (const std::exception& e) {  // thrown before anything was answered or recorded
+      answer(ErrorReply(500, "internal", e.what(), "$"));
+    }
   }
 
   MHD_Result Answer(MHD_Connection* connection, std::string_view method, std::string_view path,

@@ -67,6 +67,20 @@ TEST(ExpressionNull, MissingPathsReadAsNullAndArithmeticOnNullFails) {
   EXPECT_EQ(*Eval("a != null and a > 1", "{}"), Value(false));
 }
 
+// Strings index and slice by bytes; a cut inside a UTF-8 character is an
+// error (the text could not go out as JSON), a cut between characters is not.
+TEST(ExpressionStrings, CutsOnlyBetweenCharacters) {
+  const char* name = R"({"name": "\u4e2d\u6587ab"})";  // two 3-byte characters, then "ab"
+  EXPECT_EQ(*Eval("name[0:2]", name), Value(std::string("\u4e2d")));
+  EXPECT_EQ(*Eval("name[6]", name), Value(std::string("a")));
+  EXPECT_EQ(Eval("name[0:1]", name).status().message(), "column 5: slice [0:1] cuts a multi-byte character");
+  EXPECT_EQ(Eval("name[1]", name).status().message(),
+            "column 5: index 1 falls inside a multi-byte character");
+  EXPECT_EQ(*Eval("split(name, '')", name),
+            Value(Array{Value(std::string("\u4e2d")), Value(std::string("\u6587")), Value(std::string("a")),
+                        Value(std::string("b"))}));
+}
+
 TEST(ExpressionNumbers, DecimalArithmeticIsExact) {
   // 0.1 + 0.2 is 0.30000000000000004 in binary doubles; ZEN's decimals give 0.3.
   EXPECT_EQ(Eval("0.1 + 0.2")->as_number().ToString(), "0.3");

@@ -51,6 +51,7 @@ TEST(VelocityEventsTest, BadEventsNameTheField) {
     const char* message;
   } cases[] = {
       {R"({"entity": )", "", "not valid JSON"},
+      {R"({"entity": {"phone": 1e400}})", "", "number overflow"},  // out_of_range, not parse_error
       {R"(["D1"])", "", "must be a JSON object"},
       {R"({"entity": {"phone": "1"}, "event": "a", "time": "2025-03-01", "when": 1})", "when",
        "unknown field"},

@@ -1,0 +1,296 @@
+#include "expr/value_json.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <utility>
+#include <vector>
+
+namespace credo::expr {
+namespace {
+
+using nlohmann::json;
+
+// Builds a Value from nlohmann's SAX events, with the object semantics of
+// nlohmann's DOM (a std::map): keys sorted, the last of duplicates kept.
+class ValueBuilder {
+ public:
+  bool null() { return Add(Value()); }
+  bool boolean(bool b) { return Add(Value(b)); }
+  bool number_integer(int64_t v) { return Add(Value::Int(v)); }
+  bool number_unsigned(uint64_t v) {
+    if (v <= static_cast<uint64_t>(INT64_MAX)) return Add(Value::Int(static_cast<int64_t>(v)));
+    const auto d = Decimal::Parse(std::to_string(v));
+    return Add(d ? Value(*d) : Value());
+  }
+  bool number_float(double v, const std::string& /*text*/) {
+    const auto d = Decimal::FromDouble(v);
+    return Add(d ? Value(*d) : Value());
+  }
+  bool string(std::string& s) { return Add(Value(std::move(s))); }
+  bool binary(json::binary_t& /*bytes*/) { return Add(Value()); }  // CBOR and the like only
+  bool start_object(size_t /*size*/) { return Open(true); }
+  bool key(std::string& k) {
+    frames_.back().key = std::move(k);
+    return true;
+  }
+  bool end_object() {
+    Object members = SortedMembers(std::move(frames_.back().members));
+    frames_.pop_back();
+    return Add(Value(std::move(members)));
+  }
+  bool start_array(size_t /*size*/) { return Open(false); }
+  bool end_array() {
+    Array items = std::move(frames_.back().items);
+    frames_.pop_back();
+    return Add(Value(std::move(items)));
+  }
+  bool parse_error(size_t /*position*/, const std::string& /*last_token*/,
+                   const nlohmann::detail::exception& e) {
+    error_ = e.what();
+    // Drop "[json.exception.parse_error.101] "; keep "parse error at line 1, column 5: ...".
+    if (const size_t end = error_.find("] "); end != std::string::npos) error_.erase(0, end + 2);
+    return false;
+  }
+
+  Value& root() { return root_; }
+  const std::string& error() const { return error_; }
+
+ private:
+  struct Frame {
+    bool object;
+    Array items;
+    Object members;
+    std::string key;  // of the member whose value comes next
+  };
+
+  bool Open(bool object) {
+    if (frames_.size() >= kMaxJsonDepth) {
+      error_ = "arrays and objects are nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
+      return false;
+    }
+    frames_.push_back(Frame{object, {}, {}, {}});
+    return true;
+  }
+
+  bool Add(Value v) {
+    if (frames_.empty()) {
+      root_ = std::move(v);
+    } else if (Frame& frame = frames_.back(); frame.object) {
+      frame.members.emplace_back(std::move(frame.key), std::move(v));
+    } else {
+      frame.items.push_back(std::move(v));
+    }
+    return true;
+  }
+
+  static Object SortedMembers(Object members) {
+    const auto not_before = [](const auto& a, const auto& b) { return !(a.first < b.first); };
+    if (std::adjacent_find(members.begin(), members.end(), not_before) == members.end()) return members;
+    std::stable_sort(members.begin(), members.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    size_t kept = 0;
+    for (size_t i = 0; i < members.size(); ++i) {
+      if (i + 1 < members.size() && members[i + 1].first == members[i].first) continue;  // a later one wins
+      if (kept != i) members[kept] = std::move(members[i]);
+      ++kept;
+    }
+    members.resize(kept);
+    return members;
+  }
+
+  std::vector<Frame> frames_;
+  Value root_;
+  std::string error_;
+};
+
+// Bytes after the lead byte `lead` of a well-formed UTF-8 sequence starting
+// at `s`, or -1 (overlong forms, surrogates and code points past U+10FFFF
+// are ill-formed, as nlohmann's decoder has them).
+int Utf8Continuations(const unsigned char* s, size_t left) {
+  const unsigned char lead = s[0];
+  int n = 0;
+  unsigned char low = 0x80, high = 0xBF;  // bounds of the first continuation byte
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    n = 1;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    n = 2;
+    if (lead == 0xE0) low = 0xA0;
+    if (lead == 0xED) high = 0x9F;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    n = 3;
+    if (lead == 0xF0) low = 0x90;
+    if (lead == 0xF4) high = 0x8F;
+  } else {
+    return -1;
+  }
+  if (left < static_cast<size_t>(n) + 1 || s[1] < low || s[1] > high) return -1;
+  for (int i = 2; i <= n; ++i) {
+    if (s[i] < 0x80 || s[i] > 0xBF) return -1;
+  }
+  return n;
+}
+
+void AppendObject(const Object& members, std::string& out) {
+  out += '{';
+  const auto not_before = [](const auto& a, const auto& b) { return !(a.first < b.first); };
+  bool first = true;
+  const auto write = [&](const std::pair<std::string, Value>& member) {
+    if (!first) out += ',';
+    first = false;
+    AppendJsonString(member.first, out);
+    out += ':';
+    AppendValueJson(member.second, out);
+  };
+  if (std::adjacent_find(members.begin(), members.end(), not_before) == members.end()) {
+    for (const auto& member : members) write(member);
+  } else {
+    std::vector<const std::pair<std::string, Value>*> order;
+    order.reserve(members.size());
+    for (const auto& member : members) order.push_back(&member);
+    std::stable_sort(order.begin(), order.end(),
+                     [](const auto* a, const auto* b) { return a->first < b->first; });
+    for (size_t i = 0; i < order.size(); ++i) {
+      if (i + 1 < order.size() && order[i + 1]->first == order[i]->first) continue;  // a later one wins
+      write(*order[i]);
+    }
+  }
+  out += '}';
+}
+
+void AppendNumber(const Decimal& number, std::string& out) {
+  char buffer[64];
+  char* end = buffer;
+  if (const auto integer = number.ToInt64()) {
+    end = std::to_chars(buffer, buffer + sizeof buffer, *integer).ptr;
+  } else if (const double x = number.ToDouble(); std::isfinite(x)) {
+    end = nlohmann::detail::to_chars(buffer, buffer + sizeof buffer, x);  // the routine dump() uses
+  } else {
+    out += "null";
+    return;
+  }
+  out.append(buffer, end);
+}
+
+}  // namespace
+
+Result<Value> ParseValueJson(std::string_view text) {
+  ValueBuilder builder;
+  if (!json::sax_parse(text, &builder)) return Status::Invalid(builder.error());
+  return std::move(builder.root());
+}
+
+void AppendJsonString(std::string_view text, std::string& out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t size = text.size();
+  size_t plain = 0;  // start of the bytes not yet copied
+  for (size_t i = 0; i < size; ++i) {
+    const unsigned char c = s[i];
+    if (c >= 0x80) {
+      const int continuations = Utf8Continuations(s + i, size - i);
+      if (continuations < 0) (void)json(std::string(text)).dump();  // throws type_error 316, as dump() does
+      i += continuations;
+      continue;
+    }
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(text.data() + plain, i - plain);
+    plain = i + 1;
+    out += '\\';
+    switch (c) {
+      case '"':
+      case '\\':
+        out += static_cast<char>(c);
+        break;
+      case '\b':
+        out += 'b';
+        break;
+      case '\t':
+        out += 't';
+        break;
+      case '\n':
+        out += 'n';
+        break;
+      case '\f':
+        out += 'f';
+        break;
+      case '\r':
+        out += 'r';
+        break;
+      default:
+        out += "u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xF];
+    }
+  }
+  out.append(text.data() + plain, size - plain);
+  out += '"';
+}
+
+void AppendValueJson(const Value& value, std::string& out) {
+  switch (value.kind()) {
+    case ValueKind::kNull:
+      out += "null";
+      return;
+    case ValueKind::kBool:
+      out += value.as_bool() ? "true" : "false";
+      return;
+    case ValueKind::kNumber:
+      AppendNumber(value.as_number(), out);
+      return;
+    case ValueKind::kString:
+      AppendJsonString(value.as_string(), out);
+      return;
+    case ValueKind::kArray: {
+      out += '[';
+      bool first = true;
+      for (const Value& item : value.as_array()) {
+        if (!first) out += ',';
+        first = false;
+        AppendValueJson(item, out);
+      }
+      out += ']';
+      return;
+    }
+    case ValueKind::kObject:
+      AppendObject(value.as_object(), out);
+      return;
+    case ValueKind::kDate:
+      if (value.as_date().valid) {
+        AppendJsonString(FormatRfc3339(value.as_date()), out);
+      } else {
+        out += "null";
+      }
+      return;
+  }
+}
+
+std::string ValueJson(const Value& value) {
+  std::string out;
+  AppendValueJson(value, out);
+  return out;
+}
+
+const char* JsonTypeName(const Value& value) {
+  switch (value.kind()) {
+    case ValueKind::kNull:
+      return "null";
+    case ValueKind::kBool:
+      return "boolean";
+    case ValueKind::kNumber:
+      return "number";
+    case ValueKind::kString:
+      return "string";
+    case ValueKind::kDate:
+      return value.as_date().valid ? "string" : "null";
+    case ValueKind::kArray:
+      return "array";
+    case ValueKind::kObject:
+      return "object";
+  }
+  return "null";
+}
+
+}  // namespace credo::expr
