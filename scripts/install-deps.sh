@@ -8,7 +8,7 @@ packages=(
   g++ cmake make ninja-build ccache pkg-config git ca-certificates
   # libraries
   tzdata zlib1g-dev libsqlite3-dev nlohmann-json3-dev libeigen3-dev libxgboost-dev libcli11-dev
-  libmicrohttpd-dev libjemalloc-dev librocksdb-dev libyaml-cpp-dev
+  libmicrohttpd-dev libjemalloc-dev librocksdb-dev libyaml-cpp-dev libsimdjson-dev
   # the PostgreSQL ledger store (libpqxx) and the server its tests start (scripts/pg-test-cluster.sh)
   libpqxx-dev postgresql
   # tests and benchmarks

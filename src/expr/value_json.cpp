@@ -1,8 +1,11 @@
 #include "expr/value_json.h"
 
+#include <simdjson.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <nlohmann/json.hpp>
 #include <utility>
 #include <vector>
@@ -11,6 +14,66 @@ namespace credo::expr {
 namespace {
 
 using nlohmann::json;
+
+std::string TooDeep() {
+  return "arrays and objects are nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
+}
+
+// Bytes after the lead byte `lead` of a well-formed UTF-8 sequence starting
+// at `s`, or -1 (overlong forms, surrogates and code points past U+10FFFF
+// are ill-formed, as nlohmann's decoder has them).
+int Utf8Continuations(const unsigned char* s, size_t left) {
+  const unsigned char lead = s[0];
+  int n = 0;
+  unsigned char low = 0x80, high = 0xBF;  // bounds of the first continuation byte
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    n = 1;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    n = 2;
+    if (lead == 0xE0) low = 0xA0;
+    if (lead == 0xED) high = 0x9F;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    n = 3;
+    if (lead == 0xF0) low = 0x90;
+    if (lead == 0xF4) high = 0x8F;
+  } else {
+    return -1;
+  }
+  if (left < static_cast<size_t>(n) + 1 || s[1] < low || s[1] > high) return -1;
+  for (int i = 2; i <= n; ++i) {
+    if (s[i] < 0x80 || s[i] > 0xBF) return -1;
+  }
+  return n;
+}
+
+// Whether `text` is well-formed UTF-8.
+bool IsUtf8(std::string_view text) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (s[i] < 0x80) continue;
+    const int continuations = Utf8Continuations(s + i, text.size() - i);
+    if (continuations < 0) return false;
+    i += continuations;
+  }
+  return true;
+}
+
+// Members in nlohmann's order (a std::map): sorted by key, the last of
+// duplicate keys kept.
+Object SortedMembers(Object members) {
+  const auto not_before = [](const auto& a, const auto& b) { return !(a.first < b.first); };
+  if (std::adjacent_find(members.begin(), members.end(), not_before) == members.end()) return members;
+  std::stable_sort(members.begin(), members.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  size_t kept = 0;
+  for (size_t i = 0; i < members.size(); ++i) {
+    if (i + 1 < members.size() && members[i + 1].first == members[i].first) continue;  // a later one wins
+    if (kept != i) members[kept] = std::move(members[i]);
+    ++kept;
+  }
+  members.resize(kept);
+  return members;
+}
 
 // Builds a Value from nlohmann's SAX events, with the object semantics of
 // nlohmann's DOM (a std::map): keys sorted, the last of duplicates kept.
@@ -67,7 +130,7 @@ class ValueBuilder {
 
   bool Open(bool object) {
     if (frames_.size() >= kMaxJsonDepth) {
-      error_ = "arrays and objects are nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
+      error_ = TooDeep();
       return false;
     }
     frames_.push_back(Frame{object, {}, {}, {}});
@@ -85,52 +148,10 @@ class ValueBuilder {
     return true;
   }
 
-  static Object SortedMembers(Object members) {
-    const auto not_before = [](const auto& a, const auto& b) { return !(a.first < b.first); };
-    if (std::adjacent_find(members.begin(), members.end(), not_before) == members.end()) return members;
-    std::stable_sort(members.begin(), members.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
-    size_t kept = 0;
-    for (size_t i = 0; i < members.size(); ++i) {
-      if (i + 1 < members.size() && members[i + 1].first == members[i].first) continue;  // a later one wins
-      if (kept != i) members[kept] = std::move(members[i]);
-      ++kept;
-    }
-    members.resize(kept);
-    return members;
-  }
-
   std::vector<Frame> frames_;
   Value root_;
   std::string error_;
 };
-
-// Bytes after the lead byte `lead` of a well-formed UTF-8 sequence starting
-// at `s`, or -1 (overlong forms, surrogates and code points past U+10FFFF
-// are ill-formed, as nlohmann's decoder has them).
-int Utf8Continuations(const unsigned char* s, size_t left) {
-  const unsigned char lead = s[0];
-  int n = 0;
-  unsigned char low = 0x80, high = 0xBF;  // bounds of the first continuation byte
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    n = 1;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    n = 2;
-    if (lead == 0xE0) low = 0xA0;
-    if (lead == 0xED) high = 0x9F;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    n = 3;
-    if (lead == 0xF0) low = 0x90;
-    if (lead == 0xF4) high = 0x8F;
-  } else {
-    return -1;
-  }
-  if (left < static_cast<size_t>(n) + 1 || s[1] < low || s[1] > high) return -1;
-  for (int i = 2; i <= n; ++i) {
-    if (s[i] < 0x80 || s[i] > 0xBF) return -1;
-  }
-  return n;
-}
 
 void AppendObject(const Object& members, std::string& out) {
   out += '{';
@@ -173,9 +194,113 @@ void AppendNumber(const Decimal& number, std::string& out) {
   out.append(buffer, end);
 }
 
+// Whether a string simdjson decoded is UTF-8. simdjson checks the text's
+// UTF-8 but decodes a lone surrogate escape ("\\ud800") to the bytes of the
+// surrogate, ED A0..BF xx, which nlohmann refuses; no other string has ED.
+bool IsDecodedUtf8(std::string_view text) {
+  return std::memchr(text.data(), 0xED, text.size()) == nullptr || IsUtf8(text);
+}
+
+// Whether simdjson's tree converted to the Value the nlohmann route gives.
+enum class Converted { kYes, kTooDeep, kAskNlohmann };
+
+// simdjson's tree of a document to a Value, with nlohmann's semantics:
+// members sorted, the last of duplicate keys kept, numbers converted alike.
+// A string simdjson decoded from a lone surrogate escape is not UTF-8:
+// kAskNlohmann, and nlohmann gives the error.
+Converted Convert(simdjson::dom::element element, size_t depth, Value* out) {
+  switch (element.type()) {
+    case simdjson::dom::element_type::NULL_VALUE:
+      *out = Value();
+      return Converted::kYes;
+    case simdjson::dom::element_type::BOOL:
+      *out = Value(element.get_bool().value_unsafe());
+      return Converted::kYes;
+    case simdjson::dom::element_type::INT64:
+      *out = Value::Int(element.get_int64().value_unsafe());
+      return Converted::kYes;
+    case simdjson::dom::element_type::UINT64: {  // past INT64_MAX
+      const auto d = Decimal::Parse(std::to_string(element.get_uint64().value_unsafe()));
+      *out = d ? Value(*d) : Value();
+      return Converted::kYes;
+    }
+    case simdjson::dom::element_type::DOUBLE: {
+      const auto d = Decimal::FromDouble(element.get_double().value_unsafe());
+      *out = d ? Value(*d) : Value();
+      return Converted::kYes;
+    }
+    case simdjson::dom::element_type::STRING: {
+      const std::string_view text = element.get_string().value_unsafe();
+      if (!IsDecodedUtf8(text)) return Converted::kAskNlohmann;
+      *out = Value(std::string(text));
+      return Converted::kYes;
+    }
+    case simdjson::dom::element_type::ARRAY: {
+      if (depth > kMaxJsonDepth) return Converted::kTooDeep;
+      const simdjson::dom::array array = element.get_array().value_unsafe();
+      Array items(array.size());
+      size_t i = 0;
+      for (const simdjson::dom::element item : array) {
+        if (const Converted c = Convert(item, depth + 1, &items[i++]); c != Converted::kYes) return c;
+      }
+      *out = Value(std::move(items));
+      return Converted::kYes;
+    }
+    case simdjson::dom::element_type::OBJECT: {
+      if (depth > kMaxJsonDepth) return Converted::kTooDeep;
+      // Sorted by key and then by position, so that of duplicate keys the
+      // last comes last in its run; the members are built in that order.
+      struct Member {
+        std::string_view key;
+        simdjson::dom::element value;
+        size_t position;
+      };
+      const simdjson::dom::object object = element.get_object().value_unsafe();
+      std::vector<Member> order;
+      order.reserve(object.size());
+      for (const simdjson::dom::key_value_pair member : object) {
+        order.push_back({member.key, member.value, order.size()});
+      }
+      const auto before = [](const Member& a, const Member& b) {
+        return a.key < b.key || (a.key == b.key && a.position < b.position);
+      };
+      const auto not_before = [](const Member& a, const Member& b) { return !(a.key < b.key); };
+      if (std::adjacent_find(order.begin(), order.end(), not_before) != order.end()) {
+        std::sort(order.begin(), order.end(), before);
+      }
+      Object members;
+      members.reserve(order.size());
+      for (size_t i = 0; i < order.size(); ++i) {
+        if (i + 1 < order.size() && order[i + 1].key == order[i].key) continue;  // a later one wins
+        if (!IsDecodedUtf8(order[i].key)) return Converted::kAskNlohmann;
+        members.emplace_back(std::string(order[i].key), Value());
+        if (const Converted c = Convert(order[i].value, depth + 1, &members.back().second);
+            c != Converted::kYes) {
+          return c;
+        }
+      }
+      *out = Value(std::move(members));
+      return Converted::kYes;
+    }
+  }
+  return Converted::kAskNlohmann;
+}
+
 }  // namespace
 
 Result<Value> ParseValueJson(std::string_view text) {
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(text.data(), text.size()).get(root) == simdjson::SUCCESS) {
+    Value value;
+    if (const Converted converted = Convert(root, 1, &value); converted == Converted::kYes) {
+      return value;
+    } else if (converted == Converted::kTooDeep) {
+      return Status::Invalid(TooDeep());
+    }
+  }
+  // Malformed (nlohmann's message names line and column), or beyond what
+  // simdjson's tree gives as nlohmann would: nlohmann decides.
   ValueBuilder builder;
   if (!json::sax_parse(text, &builder)) return Status::Invalid(builder.error());
   return std::move(builder.root());

@@ -170,6 +170,19 @@ TEST(ValueJson, ParsesRandomTextsAsTheDomRouteDoes) {
   }
 }
 
+// Texts where simdjson (the fast path) and nlohmann could part ways.
+TEST(ValueJson, ParsesEdgeTextsAsTheDomRouteDoes) {
+  for (const char* text :
+       {"\xEF\xBB\xBF{\"bom\": 1}", "123456789012345678901234567890", "-0", "[-0.0, 0e0, 1E+2]",
+        "{\"a\":1,\"a\":2}", "\"\\ud83d\\ude00\\u0000\"", "  [ ]  ", "{\"\\u00e9\":{}}",
+        "18446744073709551616", "-9223372036854775809", "1.7976931348623157e308", "4.9e-324"}) {
+    const Value expected = Value::FromJson(json::parse(text));
+    auto parsed = ParseValueJson(text);
+    ASSERT_TRUE(parsed.ok()) << text << ": " << parsed.status().ToString();
+    ExpectIdentical(*parsed, expected, text);
+  }
+}
+
 TEST(ValueJson, WritesRandomValuesAsDumpDoes) {
   JsonTextMaker maker(7);
   for (int i = 0; i < 3000; ++i) {
@@ -223,7 +236,8 @@ TEST(ValueJson, ErrorsAreNlohmannsMessages) {
   // 1e400 is not a parse_error but an out_of_range, which once escaped the
   // server's catch and ended the process.
   for (const char* text :
-       {"", "{", "[1,]", "{\"a\" 1}", "tru", "\"\\x\"", "1 2", "[1,2", "\"\xff\"", "01", "[1e400]"}) {
+       {"", "{", "[1,]", "{\"a\" 1}", "tru", "\"\\x\"", "1 2", "[1,2", "\"\xff\"", "01", "[1e400]",
+        "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800\\u0041\"", "{\"\\udc00\": 1}", "\"a\tb\""}) {
     std::string expected;
     try {
       const json parsed = json::parse(text);
