@@ -4,7 +4,7 @@
 // The caller nests Begin/End calls and puts Key() before each value inside an
 // object; JsonBuilder places the commas. Strings are escaped (quote,
 // backslash, control characters) and otherwise copied byte for byte: the
-// caller passes UTF-8 (see IsValidUtf8). Numbers are written exactly.
+// caller passes UTF-8 (see core/utf8.h). Numbers are written exactly.
 #pragma once
 
 #include <cstdint>
@@ -53,14 +53,9 @@ class JsonBuilder {
     if (need_comma_) text_ += ',';
     need_comma_ = true;
   }
-  void AppendEscaped(std::string_view text);
 
   std::string text_;
   bool need_comma_ = false;  // a value or member came before, in the current container
 };
-
-// True when `text` is well-formed UTF-8 (no overlong forms, surrogates or
-// code points above U+10FFFF).
-bool IsValidUtf8(std::string_view text);
 
 }  // namespace credo::data

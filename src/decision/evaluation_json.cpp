@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "core/json_string.h"
 #include "expr/date_time.h"
 #include "expr/value_json.h"
 
@@ -16,7 +17,7 @@ std::string TraceJson(const std::vector<NodeTrace>& trace, bool with_values) {
   for (const NodeTrace& node : trace) {
     if (out.size() > 1) out += ',';
     out += "{\"id\":";
-    expr::AppendJsonString(node.id, out);
+    AppendJsonString(node.id, out);
     if (with_values && !node.input.is_null()) {
       out += ",\"input\":";
       expr::AppendValueJson(node.input, out);
@@ -24,13 +25,13 @@ std::string TraceJson(const std::vector<NodeTrace>& trace, bool with_values) {
     out += ",\"matched\":";
     expr::AppendValueJson(node.matched, out);
     out += ",\"name\":";
-    expr::AppendJsonString(node.name, out);
+    AppendJsonString(node.name, out);
     if (with_values && !node.output.is_null()) {
       out += ",\"output\":";
       expr::AppendValueJson(node.output, out);
     }
     out += ",\"type\":";
-    expr::AppendJsonString(node.type, out);
+    AppendJsonString(node.type, out);
     out += '}';
   }
   out += ']';

@@ -10,6 +10,9 @@
 #include <utility>
 #include <vector>
 
+#include "core/json_string.h"
+#include "core/utf8.h"
+
 namespace credo::expr {
 namespace {
 
@@ -17,45 +20,6 @@ using nlohmann::json;
 
 std::string TooDeep() {
   return "arrays and objects are nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
-}
-
-// Bytes after the lead byte `lead` of a well-formed UTF-8 sequence starting
-// at `s`, or -1 (overlong forms, surrogates and code points past U+10FFFF
-// are ill-formed, as nlohmann's decoder has them).
-int Utf8Continuations(const unsigned char* s, size_t left) {
-  const unsigned char lead = s[0];
-  int n = 0;
-  unsigned char low = 0x80, high = 0xBF;  // bounds of the first continuation byte
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    n = 1;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    n = 2;
-    if (lead == 0xE0) low = 0xA0;
-    if (lead == 0xED) high = 0x9F;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    n = 3;
-    if (lead == 0xF0) low = 0x90;
-    if (lead == 0xF4) high = 0x8F;
-  } else {
-    return -1;
-  }
-  if (left < static_cast<size_t>(n) + 1 || s[1] < low || s[1] > high) return -1;
-  for (int i = 2; i <= n; ++i) {
-    if (s[i] < 0x80 || s[i] > 0xBF) return -1;
-  }
-  return n;
-}
-
-// Whether `text` is well-formed UTF-8.
-bool IsUtf8(std::string_view text) {
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (s[i] < 0x80) continue;
-    const int continuations = Utf8Continuations(s + i, text.size() - i);
-    if (continuations < 0) return false;
-    i += continuations;
-  }
-  return true;
 }
 
 // Members in nlohmann's order (a std::map): sorted by key, the last of
@@ -153,6 +117,13 @@ class ValueBuilder {
   std::string error_;
 };
 
+// Appends a string of a Value as dump() does, which refuses text that is not
+// UTF-8 with its type_error 316.
+void AppendUtf8String(std::string_view text, std::string& out) {
+  if (!IsValidUtf8(text)) (void)json(std::string(text)).dump();  // throws
+  AppendJsonString(text, out);
+}
+
 void AppendObject(const Object& members, std::string& out) {
   out += '{';
   const auto not_before = [](const auto& a, const auto& b) { return !(a.first < b.first); };
@@ -160,7 +131,7 @@ void AppendObject(const Object& members, std::string& out) {
   const auto write = [&](const std::pair<std::string, Value>& member) {
     if (!first) out += ',';
     first = false;
-    AppendJsonString(member.first, out);
+    AppendUtf8String(member.first, out);
     out += ':';
     AppendValueJson(member.second, out);
   };
@@ -198,7 +169,7 @@ void AppendNumber(const Decimal& number, std::string& out) {
 // UTF-8 but decodes a lone surrogate escape ("\\ud800") to the bytes of the
 // surrogate, ED A0..BF xx, which nlohmann refuses; no other string has ED.
 bool IsDecodedUtf8(std::string_view text) {
-  return std::memchr(text.data(), 0xED, text.size()) == nullptr || IsUtf8(text);
+  return std::memchr(text.data(), 0xED, text.size()) == nullptr || IsValidUtf8(text);
 }
 
 // Whether simdjson's tree converted to the Value the nlohmann route gives.
@@ -306,54 +277,6 @@ Result<Value> ParseValueJson(std::string_view text) {
   return std::move(builder.root());
 }
 
-void AppendJsonString(std::string_view text, std::string& out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  const size_t size = text.size();
-  size_t plain = 0;  // start of the bytes not yet copied
-  for (size_t i = 0; i < size; ++i) {
-    const unsigned char c = s[i];
-    if (c >= 0x80) {
-      const int continuations = Utf8Continuations(s + i, size - i);
-      if (continuations < 0) (void)json(std::string(text)).dump();  // throws type_error 316, as dump() does
-      i += continuations;
-      continue;
-    }
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(text.data() + plain, i - plain);
-    plain = i + 1;
-    out += '\\';
-    switch (c) {
-      case '"':
-      case '\\':
-        out += static_cast<char>(c);
-        break;
-      case '\b':
-        out += 'b';
-        break;
-      case '\t':
-        out += 't';
-        break;
-      case '\n':
-        out += 'n';
-        break;
-      case '\f':
-        out += 'f';
-        break;
-      case '\r':
-        out += 'r';
-        break;
-      default:
-        out += "u00";
-        out += kHex[c >> 4];
-        out += kHex[c & 0xF];
-    }
-  }
-  out.append(text.data() + plain, size - plain);
-  out += '"';
-}
-
 void AppendValueJson(const Value& value, std::string& out) {
   switch (value.kind()) {
     case ValueKind::kNull:
@@ -366,7 +289,7 @@ void AppendValueJson(const Value& value, std::string& out) {
       AppendNumber(value.as_number(), out);
       return;
     case ValueKind::kString:
-      AppendJsonString(value.as_string(), out);
+      AppendUtf8String(value.as_string(), out);
       return;
     case ValueKind::kArray: {
       out += '[';

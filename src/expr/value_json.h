@@ -32,9 +32,6 @@ Result<Value> ParseValueJson(std::string_view text);
 void AppendValueJson(const Value& value, std::string& out);
 std::string ValueJson(const Value& value);
 
-// Appends `text` as a JSON string literal (quotes and escapes as dump()).
-void AppendJsonString(std::string_view text, std::string& out);
-
 // nlohmann's name for the JSON type of `value` ("boolean", "number", ...),
 // as json::type_name() gives it; dates are strings in JSON.
 const char* JsonTypeName(const Value& value);

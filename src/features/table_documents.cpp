@@ -7,6 +7,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "core/utf8.h"
 #include "data/json_builder.h"
 #include "data/table.h"
 #include "data/text_writer.h"
@@ -149,12 +150,12 @@ class Converter {
   // Column names and text cells must be UTF-8 to be written as JSON strings.
   Status CheckText(const LoadedTable& table) const {
     for (const data::Column& column : table.table.columns()) {
-      if (!data::IsValidUtf8(column.name)) {
+      if (!IsValidUtf8(column.name)) {
         return Status::Invalid("a column name is not valid UTF-8", table.path + " header");
       }
       if (column.type != data::ColumnType::kCategorical) continue;
       for (size_t level = 0; level < column.levels.size(); ++level) {
-        if (data::IsValidUtf8(column.levels[level])) continue;
+        if (IsValidUtf8(column.levels[level])) continue;
         size_t row = 0;
         while (column.codes[row] != static_cast<int32_t>(level)) ++row;
         return Status::Invalid("the text is not valid UTF-8", RowPlace(table.path, row, column.name));

@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "core/id.h"
+#include "core/json_string.h"
 #include "decision/evaluation_json.h"
 #include "expr/value_json.h"
 
@@ -120,14 +121,14 @@ void DecisionService::DecideAsync(std::string_view strategy_name, std::string_vi
 
   // The answer is ready before the commit; it is sent only after.
   std::string reply = "{\"decision_id\":";
-  expr::AppendJsonString(record.decision_id, reply);
+  AppendJsonString(record.decision_id, reply);
   reply += ",\"strategy\":";
-  expr::AppendJsonString(record.strategy, reply);
+  AppendJsonString(record.strategy, reply);
   reply += ",\"version\":" + std::to_string(record.version) + ",\"arm\":";
   if (record.arm.empty()) {
     reply += "null";
   } else {
-    expr::AppendJsonString(record.arm, reply);
+    AppendJsonString(record.arm, reply);
   }
   reply += ",\"output\":" + record.output_json + ",\"reasons\":" + record.reasons_json;
   if (trace) reply += ",\"trace\":" + decision::TraceJson(evaluation->trace);

@@ -10,6 +10,8 @@
 #include <random>
 #include <string>
 
+#include "core/json_string.h"
+
 namespace credo::expr {
 namespace {
 
@@ -229,6 +231,9 @@ TEST(ValueJson, InvalidUtf8ThrowsAsDumpDoes) {
     const Value value{std::string(text)};
     EXPECT_THROW(value.ToJson().dump(), json::type_error) << text;
     EXPECT_THROW(ValueJson(value), json::type_error) << text;
+    const Value keyed(Object{{text, Value()}});
+    EXPECT_THROW(keyed.ToJson().dump(), json::type_error) << text;
+    EXPECT_THROW(ValueJson(keyed), json::type_error) << text;
   }
 }
 
