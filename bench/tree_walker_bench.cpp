@@ -191,6 +191,8 @@ int main(int argc, char** argv) {
   benchmark::RunSpecifiedBenchmarks(&reporter);
   reporter.PrintRatio("one-applicant probability", "ProbabilityNative", "ProbabilityXgboostCApi");
   reporter.PrintRatio("one-applicant SHAP contributions", "ContributionsNative", "ContributionsXgboostCApi");
+  const credo::models::CompiledTrees& native = credo::Load(credo::model_path).native;
+  std::printf("%zu trees, SHAP tables %.1f MB\n", native.num_trees(), native.table_bytes() / 1e6);
   benchmark::Shutdown();
   return 0;
 }

@@ -122,11 +122,13 @@ struct CompiledTrees::TreeShape {
   std::vector<uint32_t> splits_below;
 };
 
-Result<CompiledTrees> CompiledTrees::FromXgboostJson(std::string_view xgboost_json) {
+Result<CompiledTrees> CompiledTrees::FromXgboostJson(std::string_view xgboost_json,
+                                                     size_t table_budget_bytes) {
   const FloatJson model = FloatJson::parse(xgboost_json, nullptr, /*allow_exceptions=*/false);
   if (model.is_discarded()) return Status::Invalid("not an XGBoost JSON model: the text is not JSON");
   CREDO_ASSIGN_OR_RETURN(const FloatJson* learner, Member(model, "learner", &FloatJson::is_object, "$"));
   CompiledTrees compiled;
+  compiled.table_budget_floats_ = table_budget_bytes / sizeof(float);
   CREDO_ASSIGN_OR_RETURN(compiled.base_margin_, BaseMargin(*learner));
   compiled.expected_margin_ = compiled.base_margin_;
   CREDO_ASSIGN_OR_RETURN(std::string num_feature, StringMember(learner->at("learner_model_param"),
@@ -324,9 +326,12 @@ void CompiledTrees::GroupSplitsByFeature() {
 
 void CompiledTrees::AddUnits(const TreeShape& tree, int32_t node, std::vector<int32_t>* ancestors) {
   const size_t local = node - tree.root;
-  if (ancestors->size() + tree.splits_below[local] <= kMaxUnitSplits) {
-    AddTabulatedUnit(tree, node, *ancestors);
-    return;
+  if (const size_t splits = ancestors->size() + tree.splits_below[local]; splits <= kMaxUnitSplits) {
+    // At most 2^splits rows of `splits` shares and a leaf.
+    if (unit_shares_.size() + ((splits + 1) << splits) <= table_budget_floats_) {
+      AddTabulatedUnit(tree, node, *ancestors);
+      return;
+    }
   }
   if (nodes_[node].left_child == kNoChild) {
     const ShapLeaf& leaf = leaves_[tree.leaf_of[local]];
@@ -338,9 +343,8 @@ void CompiledTrees::AddUnits(const TreeShape& tree, int32_t node, std::vector<in
     unit.deep_leaf = tree.leaf_of[local];
     unit.deep_leaf_node = node;
     const uint32_t d = leaf.path_features;
-    if (d <= kMaxDeepTableFeatures && deep_table_floats_ + (d << d) <= kMaxDeepTableFloats) {
+    if (d <= kMaxDeepTableFeatures && unit_shares_.size() + (d << d) <= table_budget_floats_) {
       unit.deep_table = static_cast<uint32_t>(unit_shares_.size());
-      deep_table_floats_ += d << d;
       double shares[kMaxDeepTableFeatures];
       for (uint64_t agrees = 0; agrees < (uint64_t{1} << d); ++agrees) {
         LeafShares(leaf, agrees, shares);

@@ -39,12 +39,19 @@ class CompiledTrees {
   // Errors name the JSON path of what is wrong: not JSON, another objective
   // or booster, a multi-class or multi-target model, a categorical split, a
   // child or feature index out of range, a node reached twice.
-  static Result<CompiledTrees> FromXgboostJson(std::string_view xgboost_json);
+  // The SHAP tables (below) are built until they hold `table_budget_bytes`;
+  // the leaves past that compute their shares while scoring: the same
+  // values, more slowly, and memory stays bounded however large the model.
+  static Result<CompiledTrees> FromXgboostJson(std::string_view xgboost_json,
+                                               size_t table_budget_bytes = kDefaultTableBudgetBytes);
+  static constexpr size_t kDefaultTableBudgetBytes = size_t{128} << 20;
 
   // How many features each row must hold.
   size_t num_features() const { return num_features_; }
   // How many trees the ensemble sums.
   size_t num_trees() const { return tree_roots_.size(); }
+  // The memory the SHAP tables take, within the budget given at compile.
+  size_t table_bytes() const { return unit_shares_.size() * sizeof(float); }
 
   // The log-odds of bad: the base margin plus the leaf each tree sends the row to.
   double Margin(const float* row) const;
@@ -70,10 +77,11 @@ class CompiledTrees {
   // every split (pass 1), reads one table row per unit (pass 2) and adds it
   // (pass 3); a row's last entry is the tree's leaf where the directions
   // lead into the unit, else 0, summed in tree order. A leaf deeper than
-  // kMaxUnitSplits is a unit alone: tabulated by which of its path features
-  // the row agrees with when it has at most kMaxDeepTableFeatures of them
-  // (within a memory budget), else its shares are computed while scoring,
-  // all d in O(d^2). Values are computed in double and tabulated in float.
+  // kMaxUnitSplits, or any leaf once the tables have reached their budget,
+  // is a unit alone: tabulated by which of its path features the row agrees
+  // with when it has at most kMaxDeepTableFeatures of them (and the budget
+  // allows), else its shares are computed while scoring, all d in O(d^2).
+  // Values are computed in double and tabulated in float.
   float Contributions(const float* row, double* out) const;
 
  private:
@@ -112,10 +120,8 @@ class CompiledTrees {
   };
   static constexpr uint32_t kNone = ~uint32_t{0};
   // A deep leaf with at most this many distinct path features gets a table
-  // indexed by which of them the row agrees with (2^5 rows of 5 floats) ...
+  // indexed by which of them the row agrees with (2^5 rows of 5 floats).
   static constexpr uint32_t kMaxDeepTableFeatures = 5;
-  // ... while the tables of deep leaves hold fewer floats than this (64 MiB).
-  static constexpr size_t kMaxDeepTableFloats = size_t{1} << 24;
   // Units of up to this many splits, with their ancestors, are tabulated: at
   // most 2^6 rows of 6 shares and a leaf each.
   static constexpr uint32_t kMaxUnitSplits = 6;
@@ -167,7 +173,7 @@ class CompiledTrees {
   std::vector<uint32_t> unit_splits_;        // positions in split_nodes_
   std::vector<uint32_t> unit_columns_;
   std::vector<float> unit_shares_;
-  size_t deep_table_floats_ = 0;         // of unit_shares_, in deep leaves' tables
+  size_t table_budget_floats_ = 0;       // how large unit_shares_ may grow
   std::vector<double> shapley_weights_;  // [d][s]: s! (d - s - 1)! / d!, row d at d * (d - 1) / 2
   float base_margin_ = 0;                // logit of the model's base_score
   // The SHAP bias: base_margin_ plus each tree's cover-weighted mean leaf.

@@ -24,6 +24,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "data/table.h"
@@ -75,10 +76,11 @@ struct LoadedModel {
   std::unique_ptr<TreeEnsemble> xgboost;
 };
 
-LoadedModel Load(const std::string& file) {
+LoadedModel Load(const std::string& file,
+                 size_t table_budget_bytes = CompiledTrees::kDefaultTableBudgetBytes) {
   LoadedModel m;
   m.xgboost_json = ReadFile(kFixtureDir + file);
-  auto native = CompiledTrees::FromXgboostJson(m.xgboost_json);
+  auto native = CompiledTrees::FromXgboostJson(m.xgboost_json, table_budget_bytes);
   auto xgboost = TreeEnsemble::FromJson(m.xgboost_json);
   EXPECT_TRUE(native.ok()) << native.status().ToString();
   EXPECT_TRUE(xgboost.ok()) << xgboost.status().ToString();
@@ -87,13 +89,17 @@ LoadedModel Load(const std::string& file) {
   return m;
 }
 
-class AgainstXgboostTest : public ::testing::TestWithParam<const char*> {};
+// A fixture, and the SHAP tables' budget: the default (all tabulated), none
+// (every leaf computed while scoring) or 64 KiB (tables for the first
+// trees, the rest computed).
+class AgainstXgboostTest : public ::testing::TestWithParam<std::tuple<const char*, size_t>> {};
 
 TEST_P(AgainstXgboostTest, MarginProbabilityAndContributionsEqualTheCApi) {
-  const LoadedModel m = Load(GetParam());
+  const LoadedModel m = Load(std::get<0>(GetParam()), std::get<1>(GetParam()));
   ASSERT_TRUE(m.native && m.xgboost);
   ASSERT_EQ(m.native->num_features(), m.xgboost->num_features());
   ASSERT_EQ(m.native->num_trees(), m.xgboost->num_trees());
+  EXPECT_LE(m.native->table_bytes(), std::get<1>(GetParam()));
   const size_t rows = 1000;
   const size_t cols = m.native->num_features();
   const std::vector<float> x = RowsAroundThresholds(json::parse(m.xgboost_json), rows);
@@ -121,8 +127,20 @@ TEST_P(AgainstXgboostTest, MarginProbabilityAndContributionsEqualTheCApi) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Fixtures, AgainstXgboostTest,
-                         ::testing::Values("model.json", "gbdt300_with_missing.json", "deep_paths.json"));
+INSTANTIATE_TEST_SUITE_P(
+    Fixtures, AgainstXgboostTest,
+    ::testing::Combine(::testing::Values("model.json", "gbdt300_with_missing.json", "deep_paths.json"),
+                       ::testing::Values(CompiledTrees::kDefaultTableBudgetBytes, 0, 64 << 10)));
+
+TEST(CompiledTreesTest, TheTablesStayWithinTheirBudget) {
+  const std::string model = ReadFile(kFixtureDir + "gbdt300_with_missing.json");
+  const size_t all = CompiledTrees::FromXgboostJson(model)->table_bytes();
+  EXPECT_GT(all, size_t{64} << 10);  // 300 trees of depth 4: tables for all of them need more
+  const size_t some = CompiledTrees::FromXgboostJson(model, size_t{64} << 10)->table_bytes();
+  EXPECT_GT(some, 0u);
+  EXPECT_LE(some, size_t{64} << 10);
+  EXPECT_EQ(CompiledTrees::FromXgboostJson(model, 0)->table_bytes(), 0u);
+}
 
 TEST(CompiledTreesTest, DescribesTheFixturesAsTheirScriptsTrainedThem) {
   // make_fixture.py: 40 rounds over 4 features; make_tree_walker_fixtures.py: 300 over 8.
