@@ -584,12 +584,13 @@ std::string Trimmed(const std::string& s) {
 Value MergeDeep(const Value& a, const Value& b) {
   if (a.is_object() && b.is_object()) {
     Object out = a.as_object();
-    for (const auto& [key, item] : b.as_object()) {
-      auto it = std::find_if(out.begin(), out.end(), [&](const auto& kv) { return kv.first == key; });
+    for (const auto& member : b.as_object()) {
+      auto it =
+          std::find_if(out.begin(), out.end(), [&](const auto& kv) { return kv.first == member.first; });
       if (it == out.end()) {
-        out.emplace_back(key, item);
+        out.push_back(member);
       } else {
-        it->second = MergeDeep(it->second, item);
+        it->second = MergeDeep(it->second, member.second);
       }
     }
     return Value(std::move(out));
@@ -609,18 +610,17 @@ Value Merge(const Node& n, const Array& items, bool deep) {
     if (!item.is_array() && !item.is_object()) Fail(n, "merge() expects arrays or objects");
     if (result.is_null()) {
       result = item;
-    } else if (deep) {
-      result = MergeDeep(result, item);
-    } else if (result.is_array() && item.is_array()) {
+    } else if (deep || (result.is_array() && item.is_array())) {  // arrays concatenate either way
       result = MergeDeep(result, item);
     } else if (result.is_object() && item.is_object()) {
       Object out = result.as_object();
-      for (const auto& [key, value] : item.as_object()) {
-        auto it = std::find_if(out.begin(), out.end(), [&](const auto& kv) { return kv.first == key; });
+      for (const auto& member : item.as_object()) {
+        auto it =
+            std::find_if(out.begin(), out.end(), [&](const auto& kv) { return kv.first == member.first; });
         if (it == out.end()) {
-          out.emplace_back(key, value);
+          out.push_back(member);
         } else {
-          it->second = value;
+          it->second = member.second;
         }
       }
       result = Value(std::move(out));

@@ -186,9 +186,10 @@ class Converter {
       const std::string what = "column '" + table->table.column(c).name + "' of " + spec.file.text;
       const auto [it, inserted] = taken.emplace(name, what);
       if (!inserted) {
-        return Status::Invalid(
-            what + " would be written as '" + name + "', the name of " + it->second + "; omit or rename one",
-            Place(spec_.source, spec.line));
+        std::string message = what;
+        message += " would be written as '" + name + "', the name of ";
+        message += it->second + "; omit or rename one";
+        return Status::Invalid(message, Place(spec_.source, spec.line));
       }
       table->fields.push_back({c, std::move(name)});
     }
