@@ -6,7 +6,7 @@ package, the Rust engine inside its Node binding) on every graph of the ZEN
 benchmark manifest, single thread, sequential evaluations after a warm-up, and
 prints evaluations per second and the ratio Credo / ZEN for each graph:
   - credo       a parsed input in, the output value back (in-process API);
-  - credo-json  JSON text in, JSON text out (the conversions the binding pays);
+  - credo-json  JSON text in, JSON text out, parsed and written as `credo serve` does (the conversions the binding pays);
   - zen-node    ZEN's decision.evaluate() wall time in Node;
   - zen-core    ZEN's own per-evaluation time inside the Rust engine
                 (response.performance), which leaves out the binding.
