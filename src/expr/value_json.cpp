@@ -209,10 +209,11 @@ Converted Convert(simdjson::dom::element element, size_t depth, Value* out) {
     case simdjson::dom::element_type::ARRAY: {
       if (depth > kMaxJsonDepth) return Converted::kTooDeep;
       const simdjson::dom::array array = element.get_array().value_unsafe();
-      Array items(array.size());
-      size_t i = 0;
+      Array items;
+      items.reserve(array.size());  // a hint: simdjson's count stops at 2^24 - 1
       for (const simdjson::dom::element item : array) {
-        if (const Converted c = Convert(item, depth + 1, &items[i++]); c != Converted::kYes) return c;
+        if (const Converted c = Convert(item, depth + 1, &items.emplace_back()); c != Converted::kYes)
+          return c;
       }
       *out = Value(std::move(items));
       return Converted::kYes;
@@ -228,7 +229,7 @@ Converted Convert(simdjson::dom::element element, size_t depth, Value* out) {
       };
       const simdjson::dom::object object = element.get_object().value_unsafe();
       std::vector<Member> order;
-      order.reserve(object.size());
+      order.reserve(object.size());  // a hint, as for arrays
       for (const simdjson::dom::key_value_pair member : object) {
         order.push_back({member.key, member.value, order.size()});
       }
