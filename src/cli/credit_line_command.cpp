@@ -1,9 +1,11 @@
 // `credo line open|show|limit|draw`: revolving credit lines on the ledger
 // (docs/lending.md, "Credit lines"). A line draws with its product: `draw`
-// prices the loan from the product file, which must be the line's.
+// prices the loan from the product file, which must be the line's, and
+// `limit ... raise` holds the new limit to that file's maximum.
 #include <CLI/CLI.hpp>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "cli/loan_flags.h"
 #include "cli/subcommands.h"
@@ -14,6 +16,17 @@
 
 namespace credo::cli {
 namespace {
+
+// Refuses a product file (named `product`) that is not credit line `line_id`'s.
+Status CheckLineProduct(ledger::Ledger& book, int64_t line_id, const std::string& product) {
+  CREDO_ASSIGN_OR_RETURN(const ledger::CreditLineView line, book.GetCreditLine(line_id));
+  if (line.line.product != product) {
+    return Status::Invalid("credit line " + std::to_string(line_id) + " draws with product '" +
+                               line.line.product + "', not '" + product + "'",
+                           "product");
+  }
+  return Status::Ok();
+}
 
 void AddOpenCommand(CLI::App* group, Action* action) {
   struct Flags {
@@ -82,6 +95,7 @@ void AddLimitCommand(CLI::App* group, Action* action) {
     std::string limit;
     std::string date;
     std::string reason;
+    std::string product;
   };
   auto f = std::make_shared<Flags>();
   CLI::App* cmd =
@@ -95,18 +109,29 @@ void AddLimitCommand(CLI::App* group, Action* action) {
   cmd->add_option("--limit", f->limit, "The new limit, in yuan (raise and cut)");
   cmd->add_option("--date", f->date, "Date of the change, YYYY-MM-DD")->required();
   cmd->add_option("--reason", f->reason, "Why the line changes");
+  cmd->add_option("--product", f->product,
+                  "The line's product file (YAML), required to raise: the new limit may not pass its "
+                  "credit_line.max_limit");
   cmd->callback([=] {
     *action = [=]() -> Status {
-      int64_t limit_fen = 0;
+      ledger::LimitChangeRequest change{f->request_key, f->line_id, f->kind, 0, {}, f->reason};
       if (f->kind == "raise" || f->kind == "cut") {
         if (f->limit.empty()) return Status::Usage("--limit is required to " + f->kind + " a limit");
-        CREDO_ASSIGN_OR_RETURN(limit_fen, ParseAmountFlag(f->limit, "--limit"));
+        CREDO_ASSIGN_OR_RETURN(change.new_limit_fen, ParseAmountFlag(f->limit, "--limit"));
       }
-      CREDO_ASSIGN_OR_RETURN(const CivilDate date, ParseDateFlag(f->date, "--date"));
+      std::optional<lending::Product> product;
+      if (f->kind == "raise") {
+        if (f->product.empty())
+          return Status::Usage("--product (the line's product file) is required to raise");
+        Result<lending::Product> loaded = lending::LoadProductFile(f->product);
+        if (!loaded.ok()) return AtFlag(loaded.status(), "--product");
+        product = std::move(loaded).value();
+        change.max_limit_fen = product->max_credit_limit_fen;
+      }
+      CREDO_ASSIGN_OR_RETURN(change.date, ParseDateFlag(f->date, "--date"));
       return PrintFromLedger(f->db, [&](ledger::Ledger& book) -> Result<nlohmann::json> {
-        CREDO_ASSIGN_OR_RETURN(
-            const ledger::CreditLineView line,
-            book.ChangeCreditLimit({f->request_key, f->line_id, f->kind, limit_fen, date, f->reason}));
+        if (product) CREDO_RETURN_IF_ERROR(CheckLineProduct(book, f->line_id, product->name));
+        CREDO_ASSIGN_OR_RETURN(const ledger::CreditLineView line, book.ChangeCreditLimit(change));
         return ledger::ToJson(line);
       });
     };
@@ -139,12 +164,7 @@ void AddDrawCommand(CLI::App* group, Action* action) {
     *action = [=]() -> Status {
       CREDO_ASSIGN_OR_RETURN(const PricedLoan priced, PriceFromFlags(f->pricing));
       return PrintFromLedger(f->db, [&](ledger::Ledger& book) -> Result<nlohmann::json> {
-        CREDO_ASSIGN_OR_RETURN(const ledger::CreditLineView line, book.GetCreditLine(f->line_id));
-        if (line.line.product != priced.product) {
-          return Status::Invalid("credit line " + std::to_string(f->line_id) + " draws with product '" +
-                                     line.line.product + "', not '" + priced.product + "'",
-                                 "product");
-        }
+        CREDO_RETURN_IF_ERROR(CheckLineProduct(book, f->line_id, priced.product));
         CREDO_ASSIGN_OR_RETURN(const ledger::OpenLoanResult opened,
                                book.Draw({f->request_key, f->line_id, priced.schedule}));
         return OpenedJson(opened, priced.schedule);

@@ -189,6 +189,10 @@ struct LimitChangeRequest {
   int64_t new_limit_fen = 0;  // for raise and cut
   CivilDate date;
   std::string reason;
+  // The largest limit the line's product allows (its credit_line.max_limit),
+  // which a raise may not pass; 0: not checked. Policy, not part of the
+  // request: a replay answers as first answered whatever it is now.
+  int64_t max_limit_fen = 0;
 };
 
 // A draw on a credit line: a loan priced by the caller from the line's

@@ -128,8 +128,14 @@ TEST_F(LoanServicingCliTest, CreditLineOpenDrawLimitShow) {
   EXPECT_EQ(Ok("line limit --request-key f1 --line 1 freeze --date 2026-02-01").at("available"), "0.00");
   Fails(draw + " --request-key d3 --amount 100", "--line");
   Ok("line limit --request-key u1 --line 1 unfreeze --date 2026-02-02");
-  EXPECT_EQ(Ok("line limit --request-key r1 --line 1 raise --limit 20000 --date 2026-02-03").at("available"),
-            "17000.00");
+  const std::string raise = "line limit --line 1 raise --product " + kRevolving + " --date 2026-02-03";
+  EXPECT_EQ(Ok(raise + " --request-key r1 --limit 20000").at("available"), "17000.00");
+  Fails(raise + " --request-key r2 --limit 50000.01", "--limit");  // the product allows at most 50,000.00
+  const CredoRun no_product = RunCredo(
+      "line limit --request-key r3 --line 1 raise --limit 30000 --date 2026-02-03 --db " + Path("ledger.db"));
+  EXPECT_EQ(no_product.exit_code, 1) << no_product.out;
+  EXPECT_NE(no_product.out.find("--product"), std::string::npos) << no_product.out;
+  EXPECT_EQ(Ok("line show --line 1").at("limit"), "20000.00");
   Fails("line limit --request-key c1 --line 1 close --date 2026-02-04", "--line");  // 3,000.00 outstanding
   ExpectCheckOk();
 }
@@ -152,7 +158,9 @@ TEST_F(LoanServicingCliTest, BadAmountsNameTheFlagAndPostNothing) {
   Fails("line open --request-key l2 --customer c8 --product " + kRevolving +
             " --limit 100.001 --date 2026-01-10",
         "--limit");
-  Fails("line limit --request-key r1 --line 1 raise --limit 20000.001 --date 2026-02-03", "--limit");
+  Fails("line limit --request-key r1 --line 1 raise --product " + kRevolving +
+            " --limit 20000.001 --date 2026-02-03",
+        "--limit");
   EXPECT_EQ(TrialBalance(), before);
   EXPECT_EQ(Ok("line show --line 1").at("limit"), "10000.00");
   ExpectCheckOk();

@@ -131,6 +131,31 @@ TEST_F(CreditLineTest, LimitChangesAreEventsAndGovernDraws) {
   ExpectCheckOk();
 }
 
+TEST_F(CreditLineTest, ARaiseStaysWithinTheProductsMaximum) {
+  const int64_t line = OpenLine();  // 10,000.00
+  LimitChangeRequest raise{"raise-1", line, "raise", 5'000'001, Date("2026-02-01"), "review", 5'000'000};
+  // One fen above the product's 50,000.00: refused, nothing recorded.
+  const Status over = ledger_->ChangeCreditLimit(raise).status();
+  EXPECT_EQ(over.code(), ErrorCode::kInvalidInput);
+  EXPECT_EQ(over.path(), "new_limit");
+  EXPECT_EQ(View(line).line.limit_fen, 1'000'000);
+  // At the maximum: raised.
+  raise.request_key = "raise-2";
+  raise.new_limit_fen = 5'000'000;
+  ASSERT_TRUE(ledger_->ChangeCreditLimit(raise).ok());
+  EXPECT_EQ(View(line).line.limit_fen, 5'000'000);
+  // A replay answers as first answered, even if the product's maximum fell since.
+  raise.max_limit_fen = 2'000'000;
+  Result<CreditLineView> replayed = ledger_->ChangeCreditLimit(raise);
+  ASSERT_TRUE(replayed.ok()) << replayed.status().ToString();
+  EXPECT_TRUE(replayed->replayed);
+  // Cuts are never held to it.
+  EXPECT_TRUE(
+      ledger_->ChangeCreditLimit({"cut-1", line, "cut", 4'000'000, Date("2026-02-02"), "", 2'000'000}).ok());
+  EXPECT_EQ(EventKinds(line), (std::vector<std::string>{"opened", "raised", "cut"}));
+  ExpectCheckOk();
+}
+
 TEST_F(CreditLineTest, OpeningALineChecksItsRequest) {
   EXPECT_EQ(ledger_->OpenCreditLine({"a", "", "cash", 1000, Date("2026-01-10")}).status().path(),
             "customer_id");

@@ -111,6 +111,16 @@ TEST_F(LoanServicingRoutesTest, ACreditLineIsDrawnOnWithinItsLimit) {
   EXPECT_EQ(cut.body["available"], "2000.00");  // 5000.00 − 3000.00
   ExpectErrorAt(Post(line + "/limit", {{"request_key", "cut-2"}, {"kind", "cut"}, {"date", "2026-01-12"}}),
                 422, "invalid_input", "$.limit");
+  // revolving_line.yaml allows at most 50,000.00: one fen more is refused, the maximum is not.
+  ExpectErrorAt(
+      Post(line + "/limit",
+           {{"request_key", "raise-1"}, {"kind", "raise"}, {"limit", "50000.01"}, {"date", "2026-01-13"}}),
+      422, "invalid_input", "$.limit");
+  const Answer raised =
+      Post(line + "/limit",
+           {{"request_key", "raise-2"}, {"kind", "raise"}, {"limit", "50000.00"}, {"date", "2026-01-13"}});
+  ASSERT_EQ(raised.status, 200) << raised.body;
+  EXPECT_EQ(raised.body["limit"], "50000.00");
   ExpectErrorAt(Post(line + "/limit", {{"request_key", "cut-3"}, {"kind", "shrink"}, {"date", "2026-01-12"}}),
                 422, "invalid_input", "$.kind");
   ExpectErrorAt(Get("/v1/credit-lines/99"), 404, "not_found", "id");
