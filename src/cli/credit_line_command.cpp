@@ -5,7 +5,6 @@
 #include <CLI/CLI.hpp>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <optional>
 
 #include "cli/loan_flags.h"
 #include "cli/subcommands.h"
@@ -17,12 +16,12 @@
 namespace credo::cli {
 namespace {
 
-// Refuses a product file (named `product`) that is not credit line `line_id`'s.
-Status CheckLineProduct(ledger::Ledger& book, int64_t line_id, const std::string& product) {
-  CREDO_ASSIGN_OR_RETURN(const ledger::CreditLineView line, book.GetCreditLine(line_id));
-  if (line.line.product != product) {
-    return Status::Invalid("credit line " + std::to_string(line_id) + " draws with product '" +
-                               line.line.product + "', not '" + product + "'",
+// Refuses a product file (named `product`) that is not credit line `line_id`'s
+// (which draws with `line_product`).
+Status CheckLineProduct(int64_t line_id, const std::string& line_product, const std::string& product) {
+  if (line_product != product) {
+    return Status::Invalid("credit line " + std::to_string(line_id) + " draws with product '" + line_product +
+                               "', not '" + product + "'",
                            "product");
   }
   return Status::Ok();
@@ -119,18 +118,19 @@ void AddLimitCommand(CLI::App* group, Action* action) {
         if (f->limit.empty()) return Status::Usage("--limit is required to " + f->kind + " a limit");
         CREDO_ASSIGN_OR_RETURN(change.new_limit_fen, ParseAmountFlag(f->limit, "--limit"));
       }
-      std::optional<lending::Product> product;
       if (f->kind == "raise") {
         if (f->product.empty())
           return Status::Usage("--product (the line's product file) is required to raise");
         Result<lending::Product> loaded = lending::LoadProductFile(f->product);
         if (!loaded.ok()) return AtFlag(loaded.status(), "--product");
-        product = std::move(loaded).value();
-        change.max_limit_fen = product->max_credit_limit_fen;
+        change.max_limit_fen =
+            [product = std::move(loaded).value()](const ledger::CreditLineRecord& line) -> Result<int64_t> {
+          CREDO_RETURN_IF_ERROR(CheckLineProduct(line.id, line.product, product.name));
+          return product.max_credit_limit_fen;
+        };
       }
       CREDO_ASSIGN_OR_RETURN(change.date, ParseDateFlag(f->date, "--date"));
       return PrintFromLedger(f->db, [&](ledger::Ledger& book) -> Result<nlohmann::json> {
-        if (product) CREDO_RETURN_IF_ERROR(CheckLineProduct(book, f->line_id, product->name));
         CREDO_ASSIGN_OR_RETURN(const ledger::CreditLineView line, book.ChangeCreditLimit(change));
         return ledger::ToJson(line);
       });
@@ -164,7 +164,8 @@ void AddDrawCommand(CLI::App* group, Action* action) {
     *action = [=]() -> Status {
       CREDO_ASSIGN_OR_RETURN(const PricedLoan priced, PriceFromFlags(f->pricing));
       return PrintFromLedger(f->db, [&](ledger::Ledger& book) -> Result<nlohmann::json> {
-        CREDO_RETURN_IF_ERROR(CheckLineProduct(book, f->line_id, priced.product));
+        CREDO_ASSIGN_OR_RETURN(const ledger::CreditLineView line, book.GetCreditLine(f->line_id));
+        CREDO_RETURN_IF_ERROR(CheckLineProduct(f->line_id, line.line.product, priced.product));
         CREDO_ASSIGN_OR_RETURN(const ledger::OpenLoanResult opened,
                                book.Draw({f->request_key, f->line_id, priced.schedule}));
         return OpenedJson(opened, priced.schedule);

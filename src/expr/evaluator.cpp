@@ -10,6 +10,7 @@
 #include <random>
 #include <regex>
 
+#include "core/utf8.h"
 #include "expr/expression.h"
 #include "expr/program.h"
 
@@ -686,7 +687,11 @@ Value CallBuiltin(const Node& n, const std::vector<Value>& args, const EvalConte
       const std::string& s = String(n, x, "extract()");
       Array groups;
       if (std::regex_search(s, match, CachedRegex(n, String(n, args[1], "extract()")))) {
-        for (const auto& group : match) groups.push_back(Value(group.str()));
+        for (const auto& group : match) {
+          // std::regex matches bytes: `.` can take half of a character.
+          if (!IsValidUtf8(group.str())) Fail(n, "extract() matched part of a multi-byte character");
+          groups.push_back(Value(group.str()));
+        }
       }
       return Value(std::move(groups));
     }
@@ -1018,7 +1023,7 @@ Value Index(const Node& n, const Value& target, const Value& key) {
     const std::string& s = target.as_string();
     if (!i || *i < 0 || *i >= static_cast<int64_t>(s.size())) return Value();
     if (!IsCharBoundary(s, *i) || !IsCharBoundary(s, *i + 1)) {
-      Fail(n, "index " + std::to_string(*i) + " falls inside a multi-byte character");
+      Fail(n, "index " + std::to_string(*i) + " is one byte of a multi-byte character");
     }
     return Value(s.substr(*i, 1));
   }
@@ -1041,7 +1046,7 @@ Value Slice(const Node& n, Frame& f) {
   }
   if (target.is_string()) {
     const std::string& s = target.as_string();
-    if (!IsCharBoundary(s, from) || !IsCharBoundary(s, to + 1)) {
+    if (from <= to && (!IsCharBoundary(s, from) || !IsCharBoundary(s, to + 1))) {
       Fail(n, "slice [" + std::to_string(from) + ":" + std::to_string(to) + "] cuts a multi-byte character");
     }
     return Value(from > to ? std::string() : s.substr(from, to - from + 1));

@@ -166,10 +166,21 @@ void AppendNumber(const Decimal& number, std::string& out) {
 }
 
 // Whether a string simdjson decoded is UTF-8. simdjson checks the text's
-// UTF-8 but decodes a lone surrogate escape ("\\ud800") to the bytes of the
-// surrogate, ED A0..BF xx, which nlohmann refuses; no other string has ED.
+// UTF-8; lone surrogate escapes ("\\ud800") the 3.0 series refuses, but
+// others have decoded them to the bytes of the surrogate, ED A0..BF xx, which
+// nlohmann refuses. No other string has ED.
 bool IsDecodedUtf8(std::string_view text) {
   return std::memchr(text.data(), 0xED, text.size()) == nullptr || IsValidUtf8(text);
+}
+
+// The thread's simdjson parser, nesting limited to ours: a document nested
+// deeper fails there (even inside a member a later duplicate key replaces,
+// which Convert never visits), and nlohmann gives the error.
+simdjson::dom::parser& ThreadParser() {
+  thread_local simdjson::dom::parser parser;
+  thread_local const bool limited = parser.allocate(size_t{64} << 10, kMaxJsonDepth) == simdjson::SUCCESS;
+  (void)limited;  // unallocated, it allocates while parsing (with simdjson's own, deeper limit)
+  return parser;
 }
 
 // Whether simdjson's tree converted to the Value the nlohmann route gives.
@@ -261,9 +272,8 @@ Converted Convert(simdjson::dom::element element, size_t depth, Value* out) {
 }  // namespace
 
 Result<Value> ParseValueJson(std::string_view text) {
-  thread_local simdjson::dom::parser parser;
   simdjson::dom::element root;
-  if (parser.parse(text.data(), text.size()).get(root) == simdjson::SUCCESS) {
+  if (ThreadParser().parse(text.data(), text.size()).get(root) == simdjson::SUCCESS) {
     Value value;
     if (const Converted converted = Convert(root, 1, &value); converted == Converted::kYes) {
       return value;

@@ -189,10 +189,11 @@ struct LimitChangeRequest {
   int64_t new_limit_fen = 0;  // for raise and cut
   CivilDate date;
   std::string reason;
-  // The largest limit the line's product allows (its credit_line.max_limit),
-  // which a raise may not pass; 0: not checked. Policy, not part of the
-  // request: a replay answers as first answered whatever it is now.
-  int64_t max_limit_fen = 0;
+  // For a raise: the largest limit the line's product allows (its
+  // credit_line.max_limit), or why it cannot be known. Asked only when the
+  // raise is new: a replay answers as first answered, whatever the product
+  // says now. Unset: not checked.
+  std::function<Result<int64_t>(const CreditLineRecord& line)> max_limit_fen;
 };
 
 // A draw on a credit line: a loan priced by the caller from the line's

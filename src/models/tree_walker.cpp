@@ -128,7 +128,8 @@ Result<CompiledTrees> CompiledTrees::FromXgboostJson(std::string_view xgboost_js
   if (model.is_discarded()) return Status::Invalid("not an XGBoost JSON model: the text is not JSON");
   CREDO_ASSIGN_OR_RETURN(const FloatJson* learner, Member(model, "learner", &FloatJson::is_object, "$"));
   CompiledTrees compiled;
-  compiled.table_budget_floats_ = table_budget_bytes / sizeof(float);
+  // Tables are found by 32-bit offsets: at most 16 GiB, whatever the budget.
+  compiled.table_budget_floats_ = std::min<size_t>(table_budget_bytes / sizeof(float), UINT32_MAX);
   CREDO_ASSIGN_OR_RETURN(compiled.base_margin_, BaseMargin(*learner));
   compiled.expected_margin_ = compiled.base_margin_;
   CREDO_ASSIGN_OR_RETURN(std::string num_feature, StringMember(learner->at("learner_model_param"),
@@ -572,8 +573,9 @@ float CompiledTrees::Contributions(const float* row, double* out) const {
     const ShapLeaf& leaf = leaves_[unit.deep_leaf];
     if (agrees == ~uint64_t{0}) margin += leaf.value;
     if (unit.deep_table != kNone) {
-      const float* shares =
-          &unit_shares_[unit.deep_table + (agrees & ((uint64_t{1} << unit.columns) - 1)) * unit.columns];
+      const float* shares =  // through data(): a leaf with no path features has an empty table
+          unit_shares_.data() + unit.deep_table +
+          (agrees & ((uint64_t{1} << unit.columns) - 1)) * unit.columns;
       for (uint32_t i = 0; i < unit.columns; ++i) sum[columns[i]] += shares[i];
     } else {
       double shares[kMaxPathFeatures];

@@ -43,7 +43,9 @@ std::variant<json, Reply> ParseBody(std::string_view body) {
 
 Reply ErrorReply(int http_status, std::string code, const std::string& message, const std::string& path) {
   const json body = {{"error", {{"code", code}, {"message", message}, {"path", path}}}};
-  return {http_status, body.dump(), std::move(code)};
+  // Messages may quote what the client sent, which need not be UTF-8 (a
+  // parse error's "last read: ..."): such bytes become U+FFFD.
+  return {http_status, body.dump(-1, ' ', false, json::error_handler_t::replace), std::move(code)};
 }
 
 Reply ErrorReply(const Status& status) {

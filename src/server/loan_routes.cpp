@@ -309,25 +309,25 @@ Result<ledger::OpenLoanResult> OpenStandalone(ledger::Ledger& book, const Produc
   return book.OpenLoan({key, product != nullptr ? product->name : "plain", std::move(schedule), customer_id});
 }
 
-// The catalogue product of credit line `line_id`; a conflict when this
-// server's catalogue does not have it.
-Result<const lending::Product*> LineProduct(ledger::Ledger& book, const ProductCatalogue& catalogue,
-                                            int64_t line_id) {
-  CREDO_ASSIGN_OR_RETURN(const ledger::CreditLineView line, book.GetCreditLine(line_id));
-  auto product = catalogue.find(line.line.product);
-  if (product == catalogue.end()) {
+// The catalogue product credit line `line_id` draws with (`product`); a
+// conflict when this server's catalogue does not have it.
+Result<const lending::Product*> LineProduct(const ProductCatalogue& catalogue, int64_t line_id,
+                                            const std::string& product) {
+  auto found = catalogue.find(product);
+  if (found == catalogue.end()) {
     return Status(ErrorCode::kConflict,
-                  "credit line " + std::to_string(line_id) + " draws with product '" + line.line.product +
+                  "credit line " + std::to_string(line_id) + " draws with product '" + product +
                       "', which this server's catalogue does not have",
                   "id");
   }
-  return &product->second;
+  return &found->second;
 }
 
 // Prices a draw with the product of line `line_id` and draws it.
 Result<ledger::OpenLoanResult> DrawOnLine(ledger::Ledger& book, const ProductCatalogue& catalogue,
                                           const Body& body, const std::string& key, int64_t line_id) {
-  CREDO_ASSIGN_OR_RETURN(const lending::Product* product, LineProduct(book, catalogue, line_id));
+  CREDO_ASSIGN_OR_RETURN(const ledger::CreditLineView line, book.GetCreditLine(line_id));
+  CREDO_ASSIGN_OR_RETURN(const lending::Product* product, LineProduct(catalogue, line_id, line.line.product));
   CREDO_ASSIGN_OR_RETURN(lending::Schedule schedule, Price(body, product, kDrawPricing));
   return book.Draw({key, line_id, std::move(schedule)});
 }
@@ -558,14 +558,14 @@ Reply LoanService::ChangeCreditLimit(std::string_view id, std::string_view text)
     return r;
   }();
   if (!request.ok()) return Failure(request.status());
-  std::lock_guard lock(mutex_);
-  ledger::Ledger book(*store_);
   if (request->kind == "raise") {  // not past the maximum of the line's product
-    Result<const lending::Product*> product = LineProduct(book, catalogue_, request->line_id);
-    if (!product.ok()) return Failure(product.status());
-    request->max_limit_fen = (*product)->max_credit_limit_fen;
+    request->max_limit_fen = [this](const ledger::CreditLineRecord& line) -> Result<int64_t> {
+      CREDO_ASSIGN_OR_RETURN(const lending::Product* product, LineProduct(catalogue_, line.id, line.product));
+      return product->max_credit_limit_fen;
+    };
   }
-  Result<ledger::CreditLineView> line = book.ChangeCreditLimit(*request);
+  std::lock_guard lock(mutex_);
+  Result<ledger::CreditLineView> line = ledger::Ledger(*store_).ChangeCreditLimit(*request);
   if (!line.ok()) return Failure(line.status());
   json answer = ledger::ToJson(*line);
   answer["replayed"] = line->replayed;  // 200 either way: a change creates nothing

@@ -75,7 +75,15 @@ TEST(ExpressionStrings, CutsOnlyBetweenCharacters) {
   EXPECT_EQ(*Eval("name[6]", name), Value(std::string("a")));
   EXPECT_EQ(Eval("name[0:1]", name).status().message(), "column 5: slice [0:1] cuts a multi-byte character");
   EXPECT_EQ(Eval("name[1]", name).status().message(),
-            "column 5: index 1 falls inside a multi-byte character");
+            "column 5: index 1 is one byte of a multi-byte character");
+  EXPECT_EQ(Eval("name[0]", name).status().message(),
+            "column 5: index 0 is one byte of a multi-byte character");
+  EXPECT_EQ(*Eval("name[1:0]", name), Value(std::string()));  // empty: cuts nothing
+  // Regular expressions match bytes: a group holding half a character is an error.
+  EXPECT_EQ(*Eval("extract(name, '(a)(b)')", name),
+            Value(Array{Value(std::string("ab")), Value(std::string("a")), Value(std::string("b"))}));
+  EXPECT_EQ(Eval("extract(name, '^(.)')", name).status().message(),
+            "column 1: extract() matched part of a multi-byte character");
   EXPECT_EQ(*Eval("split(name, '')", name),
             Value(Array{Value(std::string("\u4e2d")), Value(std::string("\u6587")), Value(std::string("a")),
                         Value(std::string("b"))}));

@@ -264,6 +264,10 @@ TEST(ValueJson, RefusesNestingPastTheLimit) {
   auto deep = ParseValueJson(nested(kMaxJsonDepth + 1));
   ASSERT_FALSE(deep.ok());
   EXPECT_EQ(deep.status().message(), "arrays and objects are nested deeper than 512 levels");
+  // Also where a later duplicate key replaces the deep member.
+  auto replaced = ParseValueJson(R"({"a":)" + nested(kMaxJsonDepth) + R"(,"a":0})");
+  ASSERT_FALSE(replaced.ok());
+  EXPECT_EQ(replaced.status().message(), deep.status().message());
   // A million brackets fail the same way instead of exhausting the stack.
   EXPECT_FALSE(ParseValueJson(std::string(1'000'000, '[')).ok());
 }

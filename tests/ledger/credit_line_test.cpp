@@ -133,8 +133,15 @@ TEST_F(CreditLineTest, LimitChangesAreEventsAndGovernDraws) {
 
 TEST_F(CreditLineTest, ARaiseStaysWithinTheProductsMaximum) {
   const int64_t line = OpenLine();  // 10,000.00
-  LimitChangeRequest raise{"raise-1", line, "raise", 5'000'001, Date("2026-02-01"), "review", 5'000'000};
-  // One fen above the product's 50,000.00: refused, nothing recorded.
+  int asked = 0;
+  int64_t max_limit_fen = 5'000'000;  // the product's 50,000.00
+  LimitChangeRequest raise{"raise-1", line, "raise", 5'000'001, Date("2026-02-01"), "review"};
+  raise.max_limit_fen = [&](const CreditLineRecord& of) -> Result<int64_t> {
+    ++asked;
+    EXPECT_EQ(of.id, line);
+    return max_limit_fen;
+  };
+  // One fen above the maximum: refused, nothing recorded.
   const Status over = ledger_->ChangeCreditLimit(raise).status();
   EXPECT_EQ(over.code(), ErrorCode::kInvalidInput);
   EXPECT_EQ(over.path(), "new_limit");
@@ -144,14 +151,25 @@ TEST_F(CreditLineTest, ARaiseStaysWithinTheProductsMaximum) {
   raise.new_limit_fen = 5'000'000;
   ASSERT_TRUE(ledger_->ChangeCreditLimit(raise).ok());
   EXPECT_EQ(View(line).line.limit_fen, 5'000'000);
-  // A replay answers as first answered, even if the product's maximum fell since.
-  raise.max_limit_fen = 2'000'000;
+  EXPECT_EQ(asked, 2);
+  // A replay answers as first answered without asking: a product that has
+  // lowered its maximum since changes nothing.
+  max_limit_fen = 2'000'000;
   Result<CreditLineView> replayed = ledger_->ChangeCreditLimit(raise);
   ASSERT_TRUE(replayed.ok()) << replayed.status().ToString();
   EXPECT_TRUE(replayed->replayed);
+  EXPECT_EQ(asked, 2);
+  // A maximum the caller cannot know refuses a new raise.
+  raise.request_key = "raise-3";
+  raise.new_limit_fen = 6'000'000;
+  raise.max_limit_fen = [](const CreditLineRecord&) -> Result<int64_t> {
+    return Status(ErrorCode::kConflict, "no such product", "id");
+  };
+  EXPECT_EQ(ledger_->ChangeCreditLimit(raise).status().code(), ErrorCode::kConflict);
   // Cuts are never held to it.
-  EXPECT_TRUE(
-      ledger_->ChangeCreditLimit({"cut-1", line, "cut", 4'000'000, Date("2026-02-02"), "", 2'000'000}).ok());
+  LimitChangeRequest cut{"cut-1", line, "cut", 4'000'000, Date("2026-02-02"), ""};
+  cut.max_limit_fen = raise.max_limit_fen;
+  EXPECT_TRUE(ledger_->ChangeCreditLimit(cut).ok());
   EXPECT_EQ(EventKinds(line), (std::vector<std::string>{"opened", "raised", "cut"}));
   ExpectCheckOk();
 }

@@ -90,10 +90,13 @@ TEST_F(ServiceTest, EachBadDecisionRequestGetsItsErrorAndRecordsNothing) {
       // A number past double is nlohmann's out_of_range, not a parse_error:
       // it once escaped the handler and ended the server.
       {"cash", R"({"score": 1e400})", 400, "invalid_json"},
+      // Not UTF-8: the error message quotes the bytes read, and must still be JSON.
+      {"cash", "{\"name\": \"\xff\"}", 400, "invalid_json"},
       {"cash", std::string(100000, '[') + std::string(100000, ']'), 400, "invalid_json"},
       {"cash", R"([{"score": 650}])", 422, "invalid_input"},
       {"cash", R"("score")", 422, "invalid_input"},
       {"nobody", R"({"score": 650})", 404, "not_found"},
+      {"nobody\xff", R"({"score": 650})", 404, "not_found"},
       {"shout", R"({"name": 5})", 422, "evaluation_failed"},
   };
   for (const Case& c : cases) {

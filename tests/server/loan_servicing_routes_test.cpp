@@ -121,6 +121,12 @@ TEST_F(LoanServicingRoutesTest, ACreditLineIsDrawnOnWithinItsLimit) {
            {{"request_key", "raise-2"}, {"kind", "raise"}, {"limit", "50000.00"}, {"date", "2026-01-13"}});
   ASSERT_EQ(raised.status, 200) << raised.body;
   EXPECT_EQ(raised.body["limit"], "50000.00");
+  EXPECT_EQ(raised.body["replayed"], false);
+  EXPECT_EQ(
+      Post(line + "/limit",
+           {{"request_key", "raise-2"}, {"kind", "raise"}, {"limit", "50000.00"}, {"date", "2026-01-13"}})
+          .body["replayed"],
+      true);
   ExpectErrorAt(Post(line + "/limit", {{"request_key", "cut-3"}, {"kind", "shrink"}, {"date", "2026-01-12"}}),
                 422, "invalid_input", "$.kind");
   ExpectErrorAt(Get("/v1/credit-lines/99"), 404, "not_found", "id");
