@@ -5,11 +5,11 @@
 //   model.json                40 trees, depth 3, 4 features (make_fixture.py)
 //   gbdt300_with_missing.json 300 trees, depth 4, 8 features, trained with
 //                             ~15% missing values
-//   deep_paths.json           6 trees, depth 7: 374 leaves deeper than the
-//                             walker's subtree tables reach, 188 of them on
-//                             paths of at most 5 distinct features (tabulated
-//                             by agreement pattern), 186 on 6 or 7 (their
-//                             SHAP shares computed while scoring)
+//   deep_paths.json           6 trees, depth 10: 757 leaves deeper than the
+//                             walker's subtree tables reach (8 splits), 109
+//                             of them on paths of at most 5 distinct features
+//                             (tabulated by agreement pattern), 648 on 6 to 8
+//                             (their SHAP shares computed while scoring)
 // (the last two: /usr/bin/python3 tests/models/fixtures/xgboost/make_tree_walker_fixtures.py).
 #include "models/tree_walker.h"
 
