@@ -14,6 +14,7 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <thread>
 #include <tuple>
@@ -21,6 +22,7 @@
 
 #include "data/table.h"
 #include "decision/node.h"
+#include "expr/value_json.h"
 
 namespace credo::decision {
 namespace {
@@ -167,33 +169,35 @@ Result<std::unique_ptr<BacktestData::Impl>> JsonlRows(std::string_view text, con
     if (!content.empty() && content.back() == '\r') content.remove_suffix(1);
     if (content.find_first_not_of(" \t") == std::string_view::npos) continue;
     const std::string where = source + ":" + std::to_string(line);
-    json object;
-    try {
-      object = json::parse(content);
-    } catch (const json::exception& e) {
-      return Status::Invalid(where + ": not valid JSON (" + e.what() + ")");
-    }
-    if (!object.is_object()) {
+    Result<Value> parsed = expr::ParseValueJson(content);
+    if (!parsed.ok()) return Status::Invalid(where + ": not valid JSON (" + parsed.status().message() + ")");
+    if (!parsed->is_object()) {
       return Status::Invalid(where + ": each line must be a JSON object, this one is " +
-                             std::string(object.type_name()));
+                             std::string(expr::JsonTypeName(*parsed)));
     }
+    Value object = std::move(parsed).value();
     int8_t label = -1;
     if (!label_column.empty()) {
-      auto it = object.find(label_column);
-      if (it != object.end()) {
+      if (const Value* found = object.Find(label_column)) {
         label_seen = true;
-        if (!it->is_null()) {
-          if (!it->is_number() || (*it != 0 && *it != 1)) {
+        if (!found->is_null()) {
+          const std::optional<int64_t> bad = found->is_number() ? found->as_number().ToInt64() : std::nullopt;
+          if (!bad || (*bad != 0 && *bad != 1)) {
             return Status::Invalid(where + ": the label '" + label_column +
-                                   "' must be 0 (good), 1 (bad) or null, not " + it->dump());
+                                   "' must be 0 (good), 1 (bad) or null, not " + expr::ValueJson(*found));
           }
-          label = static_cast<int8_t>(it->get<double>());
+          label = static_cast<int8_t>(*bad);
         }
-        object.erase(it);
+        Object input;  // the line without its label
+        input.reserve(object.as_object().size() - 1);
+        for (const auto& member : object.as_object()) {
+          if (member.first != label_column) input.push_back(member);
+        }
+        object = Value(std::move(input));
       }
       impl->labels.push_back(label);
     }
-    impl->objects.push_back(Value::FromJson(object));
+    impl->objects.push_back(std::move(object));
     impl->lines.push_back(line);
   }
   if (!label_column.empty() && !label_seen && !impl->objects.empty()) {
