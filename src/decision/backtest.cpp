@@ -183,8 +183,10 @@ Result<std::unique_ptr<BacktestData::Impl>> JsonlRows(std::string_view text, con
         if (!found->is_null()) {
           const std::optional<int64_t> bad = found->is_number() ? found->as_number().ToInt64() : std::nullopt;
           if (!bad || (*bad != 0 && *bad != 1)) {
-            return Status::Invalid(where + ": the label '" + label_column +
-                                   "' must be 0 (good), 1 (bad) or null, not " + expr::ValueJson(*found));
+            std::string message = where;
+            message += ": the label '" + label_column + "' must be 0 (good), 1 (bad) or null, not ";
+            message += expr::ValueJson(*found);
+            return Status::Invalid(message);
           }
           label = static_cast<int8_t>(*bad);
         }
@@ -365,9 +367,7 @@ void CollectEntries(const Value& matched, std::map<std::string, EntryHits>& foun
   if (matched.is_string()) {
     entry.kind = "statement";
     entry.id = matched.as_string();
-  } else if (!matched.is_object()) {
-    return;
-  } else if (const Value* index = matched.Find("index")) {
+  } else if (const Value* index = matched.Find("index")) {  // Find: nullptr unless an object
     entry.kind = "rule";
     entry.index = index->is_number() ? index->as_number().ToInt64().value_or(-1) : -1;
     if (const Value* id = matched.Find("_id")) entry.id = id->ToText();
@@ -509,6 +509,7 @@ void RunRows(const DecisionGraph& strategy, const DecisionGraph* compare, const 
 // Most frequent first, ties by value; at most `limit`.
 std::vector<ValueCount> ByFrequency(const std::map<std::string, size_t>& counts, size_t limit = SIZE_MAX) {
   std::vector<ValueCount> out;
+  out.reserve(counts.size());
   for (const auto& [value, count] : counts) out.push_back({value, count});
   std::stable_sort(out.begin(), out.end(),
                    [](const ValueCount& a, const ValueCount& b) { return a.count > b.count; });

@@ -244,6 +244,17 @@ TEST(Backtest, BadLabelsAreErrorsNamingTheRow) {
                                         "labels.jsonl", "bad");
   ASSERT_FALSE(jsonl.ok());
   EXPECT_NE(jsonl.status().message().find("labels.jsonl:2"), std::string::npos) << jsonl.status().ToString();
+  auto half = BacktestData::ParseJsonl("{\"age\": 30, \"bad\": 0.5}\n", "labels.jsonl", "bad");
+  ASSERT_FALSE(half.ok());
+  EXPECT_EQ(half.status().message(),
+            "labels.jsonl:1: the label 'bad' must be 0 (good), 1 (bad) or null, not 0.5");
+  // 1.0 is 1; null is no label; the label leaves the input.
+  auto fine = BacktestData::ParseJsonl("{\"age\": 30, \"bad\": 1.0}\n{\"age\": 31, \"bad\": null}\n",
+                                       "labels.jsonl", "bad");
+  ASSERT_TRUE(fine.ok()) << fine.status().ToString();
+  EXPECT_EQ(fine->Label(0), 1);
+  EXPECT_EQ(fine->Label(1), std::nullopt);
+  EXPECT_EQ(fine->Input(1).ToJson(), json::parse(R"({"age": 31})"));
 }
 
 TEST(Backtest, JsonlRowsAndABadLineNamesTheLine) {
