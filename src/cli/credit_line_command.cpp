@@ -123,10 +123,10 @@ void AddLimitCommand(CLI::App* group, Action* action) {
           return Status::Usage("--product (the line's product file) is required to raise");
         Result<lending::Product> loaded = lending::LoadProductFile(f->product);
         if (!loaded.ok()) return AtFlag(loaded.status(), "--product");
-        change.max_limit_fen =
-            [product = std::move(loaded).value()](const ledger::CreditLineRecord& line) -> Result<int64_t> {
+        change.check_raise = [product = std::move(loaded).value()](const ledger::CreditLineRecord& line,
+                                                                   int64_t new_limit_fen) -> Status {
           CREDO_RETURN_IF_ERROR(CheckLineProduct(line.id, line.product, product.name));
-          return product.max_credit_limit_fen;
+          return lending::CheckCreditLimit(product, new_limit_fen);
         };
       }
       CREDO_ASSIGN_OR_RETURN(change.date, ParseDateFlag(f->date, "--date"));

@@ -14,22 +14,22 @@ using nlohmann::json;
 
 std::string TraceJson(const std::vector<NodeTrace>& trace, bool with_values) {
   std::string out = "[";
+  // A node's input or output: only with values, and only when it has one.
+  const auto values_member = [&](const char* key, const expr::Value& value) {
+    if (!with_values || value.is_null()) return;
+    out += key;
+    expr::AppendValueJson(value, out);
+  };
   for (const NodeTrace& node : trace) {
     if (out.size() > 1) out += ',';
     out += "{\"id\":";
     AppendJsonString(node.id, out);
-    if (with_values && !node.input.is_null()) {
-      out += ",\"input\":";
-      expr::AppendValueJson(node.input, out);
-    }
+    values_member(",\"input\":", node.input);
     out += ",\"matched\":";
     expr::AppendValueJson(node.matched, out);
     out += ",\"name\":";
     AppendJsonString(node.name, out);
-    if (with_values && !node.output.is_null()) {
-      out += ",\"output\":";
-      expr::AppendValueJson(node.output, out);
-    }
+    values_member(",\"output\":", node.output);
     out += ",\"type\":";
     AppendJsonString(node.type, out);
     out += '}';

@@ -76,14 +76,7 @@ Result<std::string> Apply(const LimitChangeRequest& r, const CreditLineView& vie
                                  " than " + FormatMoneyFen(line.limit_fen),
                              "new_limit");
     }
-    if (raise && r.max_limit_fen) {
-      CREDO_ASSIGN_OR_RETURN(const int64_t max_limit_fen, r.max_limit_fen(line));
-      if (r.new_limit_fen > max_limit_fen) {
-        return Status::Invalid("the line's product '" + line.product + "' allows a limit of at most " +
-                                   FormatMoneyFen(max_limit_fen),
-                               "new_limit");
-      }
-    }
+    if (raise && r.check_raise) CREDO_RETURN_IF_ERROR(r.check_raise(line, r.new_limit_fen));
     line.limit_fen = r.new_limit_fen;
     return std::string(raise ? "raised" : "cut");
   }

@@ -189,11 +189,11 @@ struct LimitChangeRequest {
   int64_t new_limit_fen = 0;  // for raise and cut
   CivilDate date;
   std::string reason;
-  // For a raise: the largest limit the line's product allows (its
-  // credit_line.max_limit), or why it cannot be known. Asked only when the
-  // raise is new: a replay answers as first answered, whatever the product
-  // says now. Unset: not checked.
-  std::function<Result<int64_t>(const CreditLineRecord& line)> max_limit_fen;
+  // For a raise: whether the line's product allows the new limit (in
+  // practice lending::CheckCreditLimit against its credit_line.max_limit).
+  // Asked only when the raise is new: a replay answers as first answered,
+  // whatever the product says now. Unset: not checked.
+  std::function<Status(const CreditLineRecord& line, int64_t new_limit_fen)> check_raise;
 };
 
 // A draw on a credit line: a loan priced by the caller from the line's

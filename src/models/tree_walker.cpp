@@ -341,12 +341,12 @@ void CompiledTrees::AddUnits(const TreeShape& tree, int32_t node, std::vector<in
     unit.splits = static_cast<uint32_t>(ancestors->size());
     unit.first_column = static_cast<uint32_t>(unit_columns_.size());
     unit.columns = leaf.path_features;
-    unit.deep_leaf = tree.leaf_of[local];
-    unit.deep_leaf_node = node;
+    unit.lone_leaf = tree.leaf_of[local];
+    unit.lone_leaf_node = node;
     const uint32_t d = leaf.path_features;
-    if (d <= kMaxDeepTableFeatures && unit_shares_.size() + (d << d) <= table_budget_floats_) {
-      unit.deep_table = static_cast<uint32_t>(unit_shares_.size());
-      double shares[kMaxDeepTableFeatures];
+    if (d <= kMaxLoneTableFeatures && unit_shares_.size() + (d << d) <= table_budget_floats_) {
+      unit.lone_table = static_cast<uint32_t>(unit_shares_.size());
+      double shares[kMaxLoneTableFeatures];
       for (uint64_t agrees = 0; agrees < (uint64_t{1} << d); ++agrees) {
         LeafShares(leaf, agrees, shares);
         unit_shares_.insert(unit_shares_.end(), shares, shares + d);
@@ -535,7 +535,7 @@ float CompiledTrees::Contributions(const float* row, double* out) const {
   const auto rows = std::make_unique_for_overwrite<const float*[]>(units_.size());
   for (size_t u = 0; u < units_.size(); ++u) {
     const ShapUnit& unit = units_[u];
-    if (unit.deep_leaf != kNone) continue;
+    if (unit.lone_leaf != kNone) continue;
     const uint32_t* splits = &unit_splits_[unit.first_split];
     uint32_t index = 0;
     for (uint32_t j = 0; j < unit.splits; ++j) index |= uint32_t{right[splits[j]]} << j;
@@ -554,27 +554,27 @@ float CompiledTrees::Contributions(const float* row, double* out) const {
     const ShapUnit& unit = units_[u];
     const uint32_t* columns = &unit_columns_[unit.first_column];
     double* sum = &sums[(u % kSums) * width];
-    if (unit.deep_leaf == kNone) {
+    if (unit.lone_leaf == kNone) {
       const float* shares = rows[u];
       for (uint32_t i = 0; i < unit.columns; ++i) sum[columns[i]] += shares[i];
       margin += shares[unit.columns];
       continue;
     }
-    // A deep leaf: it agrees with its path except on the features of the
+    // A leaf alone: it agrees with its path except on the features of the
     // splits where the row turns off it; where it turns off none, the row
     // reaches it.
     const uint32_t* splits = &unit_splits_[unit.first_split];
     uint64_t agrees = ~uint64_t{0};
     for (uint32_t j = 0; j < unit.splits; ++j) {
       const Node& split = nodes_[split_nodes_[splits[j]]];
-      const int32_t next = j + 1 < unit.splits ? split_nodes_[splits[j + 1]] : unit.deep_leaf_node;
+      const int32_t next = j + 1 < unit.splits ? split_nodes_[splits[j + 1]] : unit.lone_leaf_node;
       if (split.left_child + right[splits[j]] != next) agrees &= ~(uint64_t{1} << split.shap_slot);
     }
-    const ShapLeaf& leaf = leaves_[unit.deep_leaf];
+    const ShapLeaf& leaf = leaves_[unit.lone_leaf];
     if (agrees == ~uint64_t{0}) margin += leaf.value;
-    if (unit.deep_table != kNone) {
+    if (unit.lone_table != kNone) {
       const float* shares =  // through data(): a leaf with no path features has an empty table
-          unit_shares_.data() + unit.deep_table +
+          unit_shares_.data() + unit.lone_table +
           (agrees & ((uint64_t{1} << unit.columns) - 1)) * unit.columns;
       for (uint32_t i = 0; i < unit.columns; ++i) sum[columns[i]] += shares[i];
     } else {

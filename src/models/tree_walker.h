@@ -79,7 +79,7 @@ class CompiledTrees {
   // lead into the unit, else 0, summed in tree order. A leaf deeper than
   // kMaxUnitSplits, or any leaf once the tables have reached their budget,
   // is a unit alone: tabulated by which of its path features the row agrees
-  // with when it has at most kMaxDeepTableFeatures of them (and the budget
+  // with when it has at most kMaxLoneTableFeatures of them (and the budget
   // allows), else its shares are computed while scoring, all d in O(d^2).
   // Values are computed in double and tabulated in float.
   float Contributions(const float* row, double* out) const;
@@ -104,7 +104,7 @@ class CompiledTrees {
     uint32_t first_fraction = 0;  // their cover fractions at leaf_zero_fractions_[first_fraction..]
   };
   // A subtree whose leaves' shares Contributions() reads in one step, or
-  // one deep leaf.
+  // one leaf alone (deeper than the subtree tables reach, or past their budget).
   struct ShapUnit {
     // Its splits at unit_splits_[first_split..]: ancestors root first, then its own.
     uint32_t first_split = 0;
@@ -113,15 +113,16 @@ class CompiledTrees {
     uint32_t columns = 0;       // how many
     // A subtree: 2^splits rows of `columns` shares and a leaf at unit_shares_[first_share..].
     uint32_t first_share = 0;
-    // A deep leaf: its index in leaves_ (its columns are its path features); kNone in a subtree.
-    uint32_t deep_leaf = kNone;
-    int32_t deep_leaf_node = 0;   // a deep leaf's index in nodes_
-    uint32_t deep_table = kNone;  // a deep leaf's shares by agreement pattern (2^columns rows), if tabulated
+    // A leaf alone: its index in leaves_ (its columns are its path features); kNone in a subtree.
+    uint32_t lone_leaf = kNone;
+    int32_t lone_leaf_node = 0;  // a leaf alone: its index in nodes_
+    uint32_t lone_table =
+        kNone;  // a leaf alone: its shares by agreement pattern (2^columns rows), if tabulated
   };
   static constexpr uint32_t kNone = ~uint32_t{0};
-  // A deep leaf with at most this many distinct path features gets a table
+  // A leaf alone with at most this many distinct path features gets a table
   // indexed by which of them the row agrees with (2^5 rows of 5 floats).
-  static constexpr uint32_t kMaxDeepTableFeatures = 5;
+  static constexpr uint32_t kMaxLoneTableFeatures = 5;
   // Units of up to this many splits, with their ancestors, are tabulated: at
   // most 2^8 rows of 8 shares and a leaf each (9 KiB). Against 6: 300 trees
   // of depth 6 score 1.7x faster in 9.2 MB instead of 7.6, 800 of depth 8

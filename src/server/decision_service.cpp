@@ -26,17 +26,13 @@ int64_t MicrosecondsSince(std::chrono::steady_clock::time_point start) {
       .count();
 }
 
-// The request body as JSON, or the 400 reply naming the position of the fault.
-std::variant<json, Reply> ParseBody(std::string_view body) {
-  try {
-    return json::parse(body);
-  } catch (const json::exception& e) {
-    std::string message = e.what();
-    // Drop nlohmann's "[json.exception.parse_error.101] " prefix; keep "parse error at line 1, column 5:
-    // ...".
-    if (const size_t end = message.find("] "); end != std::string::npos) message.erase(0, end + 2);
-    return ErrorReply(400, "invalid_json", "the body is not valid JSON: " + message, "$");
+// The request body, or the 400 reply naming where it broke.
+std::variant<expr::Value, Reply> ParseBody(std::string_view body) {
+  Result<expr::Value> parsed = expr::ParseValueJson(body);
+  if (!parsed.ok()) {
+    return ErrorReply(400, "invalid_json", "the body is not valid JSON: " + parsed.status().message(), "$");
   }
+  return std::move(parsed).value();
 }
 
 }  // namespace
@@ -84,21 +80,19 @@ void DecisionService::DecideAsync(std::string_view strategy_name, std::string_vi
   const auto start = std::chrono::steady_clock::now();
   auto strategy = registry_->Active(strategy_name);
   if (!strategy.ok()) return answer(ErrorReply(strategy.status()));
-  auto input = expr::ParseValueJson(body);
-  if (!input.ok()) {
-    return answer(
-        ErrorReply(400, "invalid_json", "the body is not valid JSON: " + input.status().message(), "$"));
-  }
-  if (!input->is_object()) {
+  auto parsed = ParseBody(body);
+  if (Reply* error = std::get_if<Reply>(&parsed)) return answer(std::move(*error));
+  const expr::Value& input = std::get<expr::Value>(parsed);
+  if (!input.is_object()) {
     return answer(ErrorReply(
         422, "invalid_input",
-        std::string("the decision input must be a JSON object, not ") + expr::JsonTypeName(*input), "$"));
+        std::string("the decision input must be a JSON object, not ") + expr::JsonTypeName(input), "$"));
   }
 
   decision::EvaluateOptions options;
   options.now_ms = decision::NowMs();
   options.trace = trace ? decision::TraceLevel::kFull : decision::TraceLevel::kMatched;
-  auto evaluation = (*strategy)->graph->Evaluate(*input, options);
+  auto evaluation = (*strategy)->graph->Evaluate(input, options);
   if (!evaluation.ok()) {
     const Status& status = evaluation.status();
     return answer(
@@ -191,17 +185,17 @@ Reply DecisionService::UploadStrategy(const std::string& name, std::string_view 
 Reply DecisionService::ActivateStrategy(const std::string& name, std::string_view body) {
   auto parsed = ParseBody(body);
   if (Reply* error = std::get_if<Reply>(&parsed)) return std::move(*error);
-  const json& request = std::get<json>(parsed);
-  const json* version = request.is_object() && request.contains("version") ? &request.at("version") : nullptr;
-  if (!version || !version->is_number_integer() || version->get<int64_t>() < 1 ||
-      version->get<int64_t>() > std::numeric_limits<int>::max()) {
+  const expr::Value* given = std::get<expr::Value>(parsed).Find("version");
+  const std::optional<int64_t> version =
+      given && given->is_number() ? given->as_number().ToInt64() : std::nullopt;
+  if (!version || *version < 1 || *version > std::numeric_limits<int>::max()) {
     return ErrorReply(422, "invalid_input", "the body must be {\"version\": N} with N a version number",
                       "$.version");
   }
-  if (Status activated = registry_->Activate(name, version->get<int>()); !activated.ok()) {
+  if (Status activated = registry_->Activate(name, static_cast<int>(*version)); !activated.ok()) {
     return ErrorReply(activated);
   }
-  return JsonReply(200, {{"name", name}, {"active_version", version->get<int>()}});
+  return JsonReply(200, {{"name", name}, {"active_version", *version}});
 }
 
 Reply DecisionService::Health() const {

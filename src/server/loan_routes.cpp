@@ -559,9 +559,9 @@ Reply LoanService::ChangeCreditLimit(std::string_view id, std::string_view text)
   }();
   if (!request.ok()) return Failure(request.status());
   if (request->kind == "raise") {  // not past the maximum of the line's product
-    request->max_limit_fen = [this](const ledger::CreditLineRecord& line) -> Result<int64_t> {
+    request->check_raise = [this](const ledger::CreditLineRecord& line, int64_t new_limit_fen) -> Status {
       CREDO_ASSIGN_OR_RETURN(const lending::Product* product, LineProduct(catalogue_, line.id, line.product));
-      return product->max_credit_limit_fen;
+      return lending::CheckCreditLimit(*product, new_limit_fen);
     };
   }
   std::lock_guard lock(mutex_);

@@ -131,22 +131,22 @@ TEST_F(CreditLineTest, LimitChangesAreEventsAndGovernDraws) {
   ExpectCheckOk();
 }
 
-TEST_F(CreditLineTest, ARaiseStaysWithinTheProductsMaximum) {
+TEST_F(CreditLineTest, ARaiseIsCheckedOnlyWhenItIsNew) {
   const int64_t line = OpenLine();  // 10,000.00
   int asked = 0;
-  int64_t max_limit_fen = 5'000'000;  // the product's 50,000.00
+  int64_t max_limit_fen = 5'000'000;  // as a product allowing 50,000.00
   LimitChangeRequest raise{"raise-1", line, "raise", 5'000'001, Date("2026-02-01"), "review"};
-  raise.max_limit_fen = [&](const CreditLineRecord& of) -> Result<int64_t> {
+  raise.check_raise = [&](const CreditLineRecord& of, int64_t new_limit_fen) -> Status {
     ++asked;
     EXPECT_EQ(of.id, line);
-    return max_limit_fen;
+    return new_limit_fen <= max_limit_fen ? Status::Ok() : Status::Invalid("over the maximum", "limit");
   };
-  // One fen above the maximum: refused, nothing recorded.
+  // Refused by the check: its error, nothing recorded.
   const Status over = ledger_->ChangeCreditLimit(raise).status();
   EXPECT_EQ(over.code(), ErrorCode::kInvalidInput);
-  EXPECT_EQ(over.path(), "new_limit");
+  EXPECT_EQ(over.path(), "limit");
   EXPECT_EQ(View(line).line.limit_fen, 1'000'000);
-  // At the maximum: raised.
+  // Allowed: raised.
   raise.request_key = "raise-2";
   raise.new_limit_fen = 5'000'000;
   ASSERT_TRUE(ledger_->ChangeCreditLimit(raise).ok());
@@ -159,16 +159,16 @@ TEST_F(CreditLineTest, ARaiseStaysWithinTheProductsMaximum) {
   ASSERT_TRUE(replayed.ok()) << replayed.status().ToString();
   EXPECT_TRUE(replayed->replayed);
   EXPECT_EQ(asked, 2);
-  // A maximum the caller cannot know refuses a new raise.
+  // A check that cannot be made refuses a new raise.
   raise.request_key = "raise-3";
   raise.new_limit_fen = 6'000'000;
-  raise.max_limit_fen = [](const CreditLineRecord&) -> Result<int64_t> {
+  raise.check_raise = [](const CreditLineRecord&, int64_t) {
     return Status(ErrorCode::kConflict, "no such product", "id");
   };
   EXPECT_EQ(ledger_->ChangeCreditLimit(raise).status().code(), ErrorCode::kConflict);
-  // Cuts are never held to it.
+  // Cuts are never checked.
   LimitChangeRequest cut{"cut-1", line, "cut", 4'000'000, Date("2026-02-02"), ""};
-  cut.max_limit_fen = raise.max_limit_fen;
+  cut.check_raise = raise.check_raise;
   EXPECT_TRUE(ledger_->ChangeCreditLimit(cut).ok());
   EXPECT_EQ(EventKinds(line), (std::vector<std::string>{"opened", "raised", "cut"}));
   ExpectCheckOk();
