@@ -2,14 +2,16 @@
 
 namespace credo {
 
-void AppendJsonString(std::string_view text, std::string& out) {
+bool AppendJsonString(std::string_view text, std::string& out) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const size_t size = text.size();
-  size_t plain = 0;  // start of the bytes not yet copied
+  size_t plain = 0;       // start of the bytes not yet copied
+  unsigned char all = 0;  // every byte or'ed: its top bit set by any outside ASCII
   for (size_t i = 0; i < size; ++i) {
     const unsigned char c = s[i];
+    all |= c;
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out.append(text.data() + plain, i - plain);
     plain = i + 1;
@@ -42,6 +44,7 @@ void AppendJsonString(std::string_view text, std::string& out) {
   }
   out.append(text.data() + plain, size - plain);
   out += '"';
+  return (all & 0x80) != 0;
 }
 
 }  // namespace credo

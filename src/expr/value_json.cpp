@@ -70,8 +70,7 @@ Result<Value> ParseWithNlohmann(std::string_view text) {
 // Appends a string of a Value as dump() does, which refuses text that is not
 // UTF-8 with its type_error 316.
 void AppendUtf8String(std::string_view text, std::string& out) {
-  if (!IsValidUtf8(text)) (void)json(std::string(text)).dump();  // throws
-  AppendJsonString(text, out);
+  if (AppendJsonString(text, out) && !IsValidUtf8(text)) (void)json(std::string(text)).dump();  // throws
 }
 
 void AppendObject(const Object& members, std::string& out) {

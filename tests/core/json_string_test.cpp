@@ -23,5 +23,12 @@ TEST(JsonString, EscapesWhatJsonRequiresAndCopiesTheRest) {
   EXPECT_EQ(Quoted("/ \xe4\xb8\xad"), "prefix:\"/ \xe4\xb8\xad\"");  // '/' and UTF-8 as they are
 }
 
+TEST(JsonString, SaysWhetherTheTextLeftAscii) {
+  std::string out;
+  EXPECT_FALSE(AppendJsonString("plain \"ascii\"\n\x7f", out));
+  EXPECT_TRUE(AppendJsonString("caf\xc3\xa9", out));
+  EXPECT_TRUE(AppendJsonString("\xff", out));  // not UTF-8: for the caller to check
+}
+
 }  // namespace
 }  // namespace credo
